@@ -1,0 +1,12 @@
+// Package local signs people in with an e-mail address and a password kept by
+// meet itself, for single-machine installs without an identity provider.
+//
+// Passwords are hashed with argon2id and stored as PHC strings
+// ($argon2id$v=19$m=…,t=…,p=…$salt$hash). Login does the same work whether or
+// not the e-mail address is known (one hash verification on every path), says
+// the same thing for every failure, and is rate limited per client address and
+// per account.
+//
+// It is an adapter: it imports users, auth and apperr, and must not import
+// httpapi, storage or any other adapter.
+package local
