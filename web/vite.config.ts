@@ -1,0 +1,25 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+// The Go binary serves dist/ (embedded, or MEET_WEB_DIR). In `npm run dev`
+// the API is proxied to a running `meet serve` (MEET_DEV_API, default :8080).
+const api = process.env.MEET_DEV_API ?? 'http://127.0.0.1:8080';
+
+export default defineConfig({
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    // The conference chunk (LiveKit) is large by nature and lazy-loaded.
+    chunkSizeWarningLimit: 1000,
+  },
+  server: {
+    proxy: { '/api': { target: api, changeOrigin: false } },
+  },
+  test: {
+    environment: 'jsdom',
+    include: ['src/**/*.test.{ts,tsx}'],
+    restoreMocks: true,
+  },
+});
