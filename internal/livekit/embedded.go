@@ -1,0 +1,314 @@
+package livekit
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"sync"
+	"time"
+
+	lkconfig "github.com/livekit/livekit-server/pkg/config"
+	lkrouting "github.com/livekit/livekit-server/pkg/routing"
+	lkservice "github.com/livekit/livekit-server/pkg/service"
+	lkprometheus "github.com/livekit/livekit-server/pkg/telemetry/prometheus"
+	lklogger "github.com/livekit/protocol/logger"
+)
+
+// MinSecretLength is the shortest API secret StartEmbedded accepts.
+const MinSecretLength = 32
+
+// EmbeddedOptions configures the in-process SFU. The zero value (plus an
+// API key and secret) is loopback-only: signalling on 127.0.0.1, media on
+// the loopback interface, no ICE/TCP listener.
+type EmbeddedOptions struct {
+	// BindAddress is where the HTTP/WebSocket API listens; default 127.0.0.1.
+	BindAddress string
+	// Port is the HTTP/WebSocket port; 0 picks a free one.
+	Port int
+	// RTCUDPPort is the single UDP port all media uses; 0 picks a free one.
+	RTCUDPPort int
+	// RTCTCPPort is the ICE/TCP fallback port; 0 (the default) disables it,
+	// because LiveKit binds it on every interface.
+	RTCTCPPort int
+	// NodeIP is the address advertised in ICE candidates. Default 127.0.0.1
+	// when BindAddress is a loopback address; otherwise LiveKit detects it.
+	NodeIP string
+	// UseExternalIP makes LiveKit discover its public address with STUN
+	// (for installs behind 1:1 NAT, such as cloud VMs).
+	UseExternalIP bool
+	// Interfaces restricts the network interfaces offered as ICE candidates.
+	// Default: the loopback interfaces when BindAddress is loopback, else all.
+	Interfaces []string
+	// APIKey and APISecret are the only credentials the SFU accepts; the
+	// secret must be at least MinSecretLength bytes (see LoadOrCreateSecret).
+	APIKey    string
+	APISecret string
+	// WebhookURLs receive LiveKit's signed webhooks, signed with the secret of
+	// WebhookAPIKey (default APIKey).
+	WebhookURLs   []string
+	WebhookAPIKey string
+	// EmptyTimeout closes a room nobody joined after this long (LiveKit's
+	// default, 5 min, when zero); DepartureTimeout closes a room this long
+	// after its last participant left (LiveKit's default, 20 s, when zero).
+	// LiveKit counts both in whole seconds.
+	EmptyTimeout     time.Duration
+	DepartureTimeout time.Duration
+	// StartTimeout bounds how long StartEmbedded waits for the server to
+	// run; default 30 s.
+	StartTimeout time.Duration
+}
+
+// Embedded is a LiveKit server running inside meet's process. It runs
+// single-node with in-memory state (no Redis).
+type Embedded struct {
+	server   *lkservice.LivekitServer
+	opts     EmbeddedOptions
+	log      *slog.Logger
+	done     chan error
+	stopOnce sync.Once
+}
+
+// prometheusOnce guards lkprometheus.Init. The LiveKit server keeps its
+// metric vectors in package globals that must be initialised before the
+// first room is created (else it panics on nil vectors) and can only be
+// registered once per process. It is a third party's global, so a package
+// level sync.Once is the honest way to let tests (or a restart after a
+// failed start) start the SFU more than once in one process. The node id
+// label of these metrics is therefore the first server's.
+var (
+	prometheusOnce sync.Once
+	prometheusErr  error
+)
+
+// StartEmbedded starts a LiveKit server and returns once it accepts
+// connections, or fails when it cannot within opts.StartTimeout or ctx ends.
+// Stop must be called to free its ports. LiveKit's logger is a process-wide
+// global: the last started server's log wins.
+func StartEmbedded(ctx context.Context, opts EmbeddedOptions, log *slog.Logger) (*Embedded, error) {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	raw, err := opts.yaml()
+	if err != nil {
+		return nil, err
+	}
+	conf, err := lkconfig.NewConfig(raw, true, nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("livekit: embedded config: %w", err)
+	}
+	if err := conf.ValidateKeys(); err != nil {
+		return nil, fmt.Errorf("livekit: embedded keys: %w", err)
+	}
+	lklogger.SetLogger(slogLogger{log.With("component", "livekit")}, "livekit")
+
+	node, err := lkrouting.NewLocalNode(conf)
+	if err != nil {
+		return nil, fmt.Errorf("livekit: embedded node: %w", err)
+	}
+	prometheusOnce.Do(func() {
+		prometheusErr = lkprometheus.Init(string(node.NodeID()), node.NodeType())
+	})
+	if prometheusErr != nil {
+		return nil, fmt.Errorf("livekit: embedded metrics: %w", prometheusErr)
+	}
+	server, err := lkservice.InitializeServer(conf, node)
+	if err != nil {
+		return nil, fmt.Errorf("livekit: embedded server: %w", err)
+	}
+
+	e := &Embedded{server: server, opts: opts, log: log, done: make(chan error, 1)}
+	go func() { e.done <- server.Start() }()
+
+	timer := time.NewTimer(opts.StartTimeout)
+	defer timer.Stop()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for !server.IsRunning() {
+		select {
+		case err := <-e.done:
+			if err == nil {
+				err = errors.New("stopped before it was running")
+			}
+			return nil, fmt.Errorf("livekit: embedded start: %w", err)
+		case <-ctx.Done():
+			e.Stop()
+			return nil, fmt.Errorf("livekit: embedded start: %w", ctx.Err())
+		case <-timer.C:
+			e.Stop()
+			return nil, fmt.Errorf("livekit: embedded start: not running after %s", opts.StartTimeout)
+		case <-tick.C:
+		}
+	}
+	log.Info("embedded livekit started",
+		"ws_url", e.WSURL(), "rtc_udp_port", opts.RTCUDPPort, "rtc_tcp_port", opts.RTCTCPPort,
+		"node_ip", conf.RTC.NodeIP.PrimaryIP(), "interfaces", opts.Interfaces)
+	return e, nil
+}
+
+// Stop shuts the server down without waiting for participants to leave
+// (a graceful LiveKit stop polls every 5 s until rooms empty) and waits
+// until its listeners are closed. It is safe to call more than once.
+func (e *Embedded) Stop() {
+	e.stopOnce.Do(func() {
+		e.server.Stop(true)
+		select {
+		case err := <-e.done:
+			if err != nil {
+				e.log.Warn("embedded livekit stopped with an error", "error", err)
+			}
+		case <-time.After(10 * time.Second):
+			e.log.Warn("embedded livekit did not stop within 10s")
+		}
+	})
+}
+
+// WSURL is the WebSocket URL of the server as seen from this host, e.g.
+// ws://127.0.0.1:7880. Browsers elsewhere need the public URL instead.
+func (e *Embedded) WSURL() string { return "ws://" + e.hostPort() }
+
+// HTTPURL is the server API URL of the server as seen from this host.
+func (e *Embedded) HTTPURL() string { return "http://" + e.hostPort() }
+
+// Port is the HTTP/WebSocket port.
+func (e *Embedded) Port() int { return e.opts.Port }
+
+// RTCUDPPort is the UDP port media flows through.
+func (e *Embedded) RTCUDPPort() int { return e.opts.RTCUDPPort }
+
+// RTCTCPPort is the ICE/TCP port, 0 when disabled.
+func (e *Embedded) RTCTCPPort() int { return e.opts.RTCTCPPort }
+
+func (e *Embedded) hostPort() string {
+	host := e.opts.BindAddress
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, strconv.Itoa(e.opts.Port))
+}
+
+func (o EmbeddedOptions) withDefaults() (EmbeddedOptions, error) {
+	if o.APIKey == "" || len(o.APISecret) < MinSecretLength {
+		return o, fmt.Errorf("livekit: embedded: an API key and a secret of at least %d bytes are required", MinSecretLength)
+	}
+	if o.BindAddress == "" {
+		o.BindAddress = "127.0.0.1"
+	}
+	bindIP := net.ParseIP(o.BindAddress)
+	if bindIP == nil {
+		return o, fmt.Errorf("livekit: embedded: bind address %q is not an IP address", o.BindAddress)
+	}
+	loopback := bindIP.IsLoopback()
+	if o.NodeIP == "" && loopback {
+		o.NodeIP = "127.0.0.1"
+	}
+	if len(o.Interfaces) == 0 && loopback {
+		o.Interfaces = loopbackInterfaces()
+	}
+	if o.WebhookAPIKey == "" {
+		o.WebhookAPIKey = o.APIKey
+	}
+	if o.StartTimeout <= 0 {
+		o.StartTimeout = 30 * time.Second
+	}
+	var err error
+	if o.Port == 0 {
+		if o.Port, err = freePort("tcp", o.BindAddress); err != nil {
+			return o, err
+		}
+	}
+	if o.RTCUDPPort == 0 {
+		udpHost := o.BindAddress
+		if loopback {
+			udpHost = "127.0.0.1"
+		}
+		if o.RTCUDPPort, err = freePort("udp", udpHost); err != nil {
+			return o, err
+		}
+	}
+	return o, nil
+}
+
+// yaml renders the LiveKit configuration. JSON is valid YAML, so the config
+// is built as typed Go values and decoded by LiveKit in strict mode, which
+// rejects any key it does not know.
+func (o EmbeddedOptions) yaml() (string, error) {
+	rtc := map[string]any{
+		"udp_port":                  strconv.Itoa(o.RTCUDPPort),
+		"tcp_port":                  o.RTCTCPPort,
+		"use_external_ip":           o.UseExternalIP,
+		"enable_loopback_candidate": net.ParseIP(o.BindAddress).IsLoopback(),
+	}
+	if o.NodeIP != "" {
+		rtc["node_ip"] = o.NodeIP
+	}
+	if len(o.Interfaces) > 0 {
+		rtc["interfaces"] = map[string]any{"includes": o.Interfaces}
+	}
+	room := map[string]any{"auto_create": true}
+	if o.EmptyTimeout > 0 {
+		room["empty_timeout"] = max(1, int(o.EmptyTimeout.Seconds()))
+	}
+	if o.DepartureTimeout > 0 {
+		room["departure_timeout"] = max(1, int(o.DepartureTimeout.Seconds()))
+	}
+	conf := map[string]any{
+		"port":           o.Port,
+		"bind_addresses": []string{o.BindAddress},
+		"rtc":            rtc,
+		"keys":           map[string]string{o.APIKey: o.APISecret},
+		"room":           room,
+	}
+	if len(o.WebhookURLs) > 0 {
+		conf["webhook"] = map[string]any{"api_key": o.WebhookAPIKey, "urls": o.WebhookURLs}
+	}
+	b, err := json.Marshal(conf)
+	if err != nil {
+		return "", fmt.Errorf("livekit: embedded config: %w", err)
+	}
+	return string(b), nil
+}
+
+// loopbackInterfaces names the host's loopback interfaces ("lo" on Linux,
+// "lo0" on macOS).
+func loopbackInterfaces() []string {
+	ifs, err := net.Interfaces()
+	if err != nil {
+		return []string{"lo"}
+	}
+	var out []string
+	for _, i := range ifs {
+		if i.Flags&net.FlagLoopback != 0 {
+			out = append(out, i.Name)
+		}
+	}
+	if len(out) == 0 {
+		out = []string{"lo"}
+	}
+	return out
+}
+
+// freePort asks the OS for a free port on host. The port is released before
+// LiveKit binds it, so another process could take it in between; on a
+// collision StartEmbedded fails and can be retried.
+func freePort(network, host string) (int, error) {
+	addr := net.JoinHostPort(host, "0")
+	if network == "udp" {
+		c, err := net.ListenPacket("udp", addr)
+		if err != nil {
+			return 0, fmt.Errorf("livekit: embedded: pick a UDP port: %w", err)
+		}
+		defer c.Close()
+		return c.LocalAddr().(*net.UDPAddr).Port, nil
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return 0, fmt.Errorf("livekit: embedded: pick a TCP port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}

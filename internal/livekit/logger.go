@@ -1,0 +1,57 @@
+package livekit
+
+import (
+	"context"
+	"log/slog"
+
+	lklogger "github.com/livekit/protocol/logger"
+	"github.com/livekit/protocol/logger/zaputil"
+)
+
+// slogLogger adapts an injected *slog.Logger to LiveKit's logger interface,
+// so the embedded SFU logs through meet's handler instead of its own zap
+// setup (whose InitFromConfig would also replace slog's default logger).
+//
+// LiveKit logs every join, track and ICE step at info level; those become
+// debug records here so that meet's info log stays readable. Warnings and
+// errors keep their level.
+type slogLogger struct {
+	l *slog.Logger
+}
+
+var _ lklogger.Logger = slogLogger{}
+
+func (s slogLogger) log(level slog.Level, msg string, err error, kv []any) {
+	if !s.l.Enabled(context.Background(), level) {
+		return
+	}
+	if err != nil {
+		kv = append(kv, "error", err)
+	}
+	s.l.Log(context.Background(), level, msg, kv...)
+}
+
+func (s slogLogger) Debugw(msg string, kv ...any) { s.log(slog.LevelDebug-4, msg, nil, kv) }
+func (s slogLogger) Infow(msg string, kv ...any)  { s.log(slog.LevelDebug, msg, nil, kv) }
+func (s slogLogger) Warnw(msg string, err error, kv ...any) {
+	s.log(slog.LevelWarn, msg, err, kv)
+}
+func (s slogLogger) Errorw(msg string, err error, kv ...any) {
+	s.log(slog.LevelError, msg, err, kv)
+}
+func (s slogLogger) WithValues(kv ...any) lklogger.Logger { return slogLogger{s.l.With(kv...)} }
+func (s slogLogger) WithUnlikelyValues(kv ...any) lklogger.UnlikelyLogger {
+	return lklogger.NewUnlikelyLogger(s, kv...)
+}
+func (s slogLogger) WithName(name string) lklogger.Logger {
+	return slogLogger{s.l.With("lk_logger", name)}
+}
+func (s slogLogger) WithComponent(c string) lklogger.Logger {
+	return slogLogger{s.l.With("lk_component", c)}
+}
+func (s slogLogger) WithCallDepth(int) lklogger.Logger { return s }
+func (s slogLogger) WithItemSampler() lklogger.Logger  { return s }
+func (s slogLogger) WithoutSampler() lklogger.Logger   { return s }
+func (s slogLogger) WithDeferredValues() (lklogger.Logger, lklogger.DeferredFieldResolver) {
+	return s, zaputil.NoOpDeferrer{}
+}
