@@ -118,7 +118,7 @@ func (a *audioWriter) writeFrame(pkt []byte, n int64) error {
 }
 
 func (a *audioWriter) openSegment() error {
-	f, name, err := a.t.openFile(a.seq, "ogg")
+	f, name, err := a.t.openFile(&a.seq, "ogg")
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,9 @@
 package recorder
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -109,15 +111,23 @@ func (t *trackRecorder) sinceStart(at time.Time) int64 {
 	return at.Sub(t.start).Milliseconds()
 }
 
-// openFile creates the file of segment seq. The name is
-// <identity>_<trackSid>_<seq>.<ext>.
-func (t *trackRecorder) openFile(seq int, ext string) (*os.File, string, error) {
-	name := fmt.Sprintf("%s_%04d.%s", t.base, seq, ext)
-	f, err := os.OpenFile(filepath.Join(t.dir, name), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o640)
-	if err != nil {
-		return nil, "", fmt.Errorf("recorder: create segment: %w", err)
+// openFile creates the file of segment *seq, named
+// <identity>_<trackSid>_<seq>.<ext>. If the name is taken (the track was
+// subscribed again after an interruption) the next free seq is used; *seq
+// is left at the number used.
+func (t *trackRecorder) openFile(seq *int, ext string) (*os.File, string, error) {
+	for {
+		name := fmt.Sprintf("%s_%04d.%s", t.base, *seq, ext)
+		f, err := os.OpenFile(filepath.Join(t.dir, name), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o640)
+		if errors.Is(err, fs.ErrExist) {
+			*seq++
+			continue
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("recorder: create segment: %w", err)
+		}
+		return f, name, nil
 	}
-	return f, name, nil
 }
 
 // unsafeName matches characters kept out of file names.

@@ -171,7 +171,7 @@ func (v *videoWriter) writeFrame(frame []byte, ts uint32, at time.Time) error {
 }
 
 func (v *videoWriter) openSegment(width, height int) error {
-	f, name, err := v.t.openFile(v.seq, "webm")
+	f, name, err := v.t.openFile(&v.seq, "webm")
 	if err != nil {
 		return err
 	}
