@@ -92,6 +92,19 @@ type Fields map[string][]string
 // Add records a problem with field.
 func (f Fields) Add(field, reason string) { f[field] = append(f[field], reason) }
 
+// Merge adds the field problems of err, an *Error, and reports whether err
+// carried any. Errors without field problems are ignored (and reported false).
+func (f Fields) Merge(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return false
+	}
+	for field, msgs := range e.Fields {
+		f[field] = append(f[field], msgs...)
+	}
+	return true
+}
+
 // Err returns nil when no problem was recorded, else an Invalid error listing them all.
 func (f Fields) Err() error {
 	if len(f) == 0 {

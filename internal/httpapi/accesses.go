@@ -1,0 +1,145 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"meet/internal/apperr"
+	"meet/internal/auth"
+	"meet/internal/rooms"
+)
+
+// accessBody is the reference's ResourceAccess serializer output.
+type accessBody struct {
+	ID       string     `json:"id"`
+	User     string     `json:"user"`
+	Resource string     `json:"resource"`
+	Role     rooms.Role `json:"role"`
+}
+
+func accessJSON(a *rooms.Access) accessBody {
+	return accessBody{ID: a.ID, User: a.UserID, Resource: a.RoomID, Role: a.Role}
+}
+
+func (s *Server) handleAccessList() http.Handler {
+	return s.api(func(w http.ResponseWriter, r *http.Request) error {
+		page, err := pageOf(r)
+		if err != nil {
+			return err
+		}
+		list, total, err := s.Rooms.ListAccesses(r.Context(), auth.FromContext(r.Context()), page)
+		if err != nil {
+			return err
+		}
+		out := make([]accessBody, 0, len(list))
+		for i := range list {
+			out = append(out, accessJSON(&list[i]))
+		}
+		env, err := s.pageEnvelope(r, page, total, out)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, env)
+		return nil
+	})
+}
+
+func (s *Server) handleAccessRetrieve() http.Handler {
+	return s.api(func(w http.ResponseWriter, r *http.Request) error {
+		a, err := s.Rooms.GetAccess(r.Context(), auth.FromContext(r.Context()), r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, accessJSON(a))
+		return nil
+	})
+}
+
+// uuidField decodes a required UUID field.
+func uuidField(body jsonObject, field string, problems apperr.Fields) string {
+	v, ok, err := body.str(field)
+	switch {
+	case !ok:
+		problems.Add(field, "This field is required.")
+	case err != nil:
+		problems.Add(field, "Incorrect type. Expected pk value.")
+	default:
+		id, valid := rooms.CanonicalUUID(v)
+		if !valid {
+			problems.Add(field, `"`+v+`" is not a valid UUID.`)
+		}
+		return id
+	}
+	return ""
+}
+
+func (s *Server) handleAccessCreate() http.Handler {
+	return s.api(func(w http.ResponseWriter, r *http.Request) error {
+		p := auth.FromContext(r.Context())
+		if !p.Authenticated() {
+			return apperr.New(apperr.Unauthenticated, "Authentication credentials were not provided.")
+		}
+		body, err := decodeObject(r)
+		if err != nil {
+			return err
+		}
+		problems := apperr.Fields{}
+		a := &rooms.Access{UserID: uuidField(body, "user", problems), RoomID: uuidField(body, "resource", problems), Role: rooms.Member}
+		if role, ok, err := body.str("role"); ok {
+			if err != nil || !rooms.Role(role).Valid() {
+				problems.Add("role", `"`+role+`" is not a valid choice.`)
+			}
+			a.Role = rooms.Role(role)
+		}
+		if err := problems.Err(); err != nil {
+			return err
+		}
+		if err := s.Rooms.CreateAccess(r.Context(), p, a); err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusCreated, accessJSON(a))
+		return nil
+	})
+}
+
+// handleAccessUpdate serves PUT and PATCH: only the role can change; user and
+// resource are ignored as in the reference.
+func (s *Server) handleAccessUpdate() http.Handler {
+	return s.api(func(w http.ResponseWriter, r *http.Request) error {
+		p := auth.FromContext(r.Context())
+		if !p.Authenticated() {
+			return apperr.New(apperr.Unauthenticated, "Authentication credentials were not provided.")
+		}
+		body, err := decodeObject(r)
+		if err != nil {
+			return err
+		}
+		role, ok, err := body.str("role")
+		if err != nil || (ok && !rooms.Role(role).Valid()) {
+			return apperr.Field("role", `"`+role+`" is not a valid choice.`)
+		}
+		if !ok {
+			a, err := s.Rooms.GetAccess(r.Context(), p, r.PathValue("id"))
+			if err != nil {
+				return err
+			}
+			writeJSON(w, http.StatusOK, accessJSON(a))
+			return nil
+		}
+		a, err := s.Rooms.UpdateAccessRole(r.Context(), p, r.PathValue("id"), rooms.Role(role))
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, accessJSON(a))
+		return nil
+	})
+}
+
+func (s *Server) handleAccessDelete() http.Handler {
+	return s.api(func(w http.ResponseWriter, r *http.Request) error {
+		if err := s.Rooms.DeleteAccess(r.Context(), auth.FromContext(r.Context()), r.PathValue("id")); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	})
+}

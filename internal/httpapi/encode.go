@@ -1,0 +1,86 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+
+	"meet/internal/apperr"
+)
+
+// maxBodyBytes bounds every JSON request body.
+const maxBodyBytes = 1 << 20
+
+// writeJSON encodes v as the response body.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// jsonObject is a decoded request body whose fields are decoded one by one, so
+// a wrong type is reported under the field's name.
+type jsonObject map[string]json.RawMessage
+
+// decodeObject reads a JSON object body of at most maxBodyBytes. An empty body
+// is an empty object, as DRF treats it.
+func decodeObject(r *http.Request) (jsonObject, error) {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, _ := mime.ParseMediaType(ct)
+		if mt != "application/json" {
+			return nil, &apperr.Error{Kind: apperr.Invalid, Msg: fmt.Sprintf("Unsupported media type %q in request.", mt)}
+		}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBodyBytes))
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return nil, apperr.New(apperr.Invalid, "Request body is larger than "+strconv.Itoa(maxBodyBytes)+" bytes.")
+	case err != nil:
+		return nil, apperr.Wrap(apperr.Invalid, "Could not read the request body.", err)
+	case len(body) == 0:
+		return jsonObject{}, nil
+	}
+	var obj jsonObject
+	if err := json.Unmarshal(body, &obj); err != nil || obj == nil {
+		return nil, apperr.New(apperr.Invalid, "JSON parse error - the body must be a JSON object.")
+	}
+	return obj, nil
+}
+
+// has reports whether the body sent field (even as null).
+func (o jsonObject) has(field string) bool { _, ok := o[field]; return ok }
+
+// isNull reports whether the field was sent as null.
+func (o jsonObject) isNull(field string) bool { return string(o[field]) == "null" }
+
+// str decodes a string field; ok is false when absent. Numbers are refused.
+func (o jsonObject) str(field string) (s string, ok bool, err error) {
+	raw, present := o[field]
+	if !present {
+		return "", false, nil
+	}
+	if err := json.Unmarshal(raw, &s); err != nil || string(raw) == "null" {
+		return "", true, apperr.Field(field, "Not a valid string.")
+	}
+	return s, true, nil
+}
+
+// boolean decodes a boolean field; ok is false when absent.
+func (o jsonObject) boolean(field string) (b bool, ok bool, err error) {
+	raw, present := o[field]
+	if !present {
+		return false, false, nil
+	}
+	if err := json.Unmarshal(raw, &b); err != nil || string(raw) == "null" {
+		return false, true, apperr.Field(field, "Must be a valid boolean.")
+	}
+	return b, true, nil
+}
+
+// required reports the reference's message for a missing field.
+func required(field string) error { return apperr.Field(field, "This field is required.") }

@@ -1,0 +1,86 @@
+package httpapi
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"meet/internal/apperr"
+)
+
+// statusOf is the one place where an error kind becomes an HTTP status.
+func statusOf(kind apperr.Kind) int {
+	switch kind {
+	case apperr.Invalid:
+		return http.StatusBadRequest
+	case apperr.Unauthenticated:
+		return http.StatusUnauthorized
+	case apperr.Forbidden:
+		return http.StatusForbidden
+	case apperr.NotFound:
+		return http.StatusNotFound
+	case apperr.Conflict:
+		return http.StatusConflict
+	case apperr.Throttled:
+		return http.StatusTooManyRequests
+	case apperr.Unavailable:
+		return http.StatusServiceUnavailable
+	case apperr.BadGateway:
+		return http.StatusBadGateway
+	}
+	return http.StatusInternalServerError
+}
+
+// writeError renders err in La Suite Meet's error shapes: {"field": [...]} for
+// validation errors, {"<key>": "message"} otherwise ("detail" by default). The
+// cause is logged, never sent; internal errors get a generic message.
+func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	var e *apperr.Error
+	if !errors.As(err, &e) {
+		e = apperr.Wrap(apperr.Internal, "", err)
+	}
+	status := statusOf(e.Kind)
+	if status >= 500 {
+		log.ErrorContext(r.Context(), "request failed", "err", err, "request_id", requestIDFrom(r.Context()))
+	} else if e.Err != nil {
+		log.DebugContext(r.Context(), "request refused", "err", err)
+	}
+	if e.Kind == apperr.Unauthenticated {
+		w.Header().Set("WWW-Authenticate", "Session")
+	}
+	if len(e.Fields) > 0 {
+		writeJSON(w, status, e.Fields)
+		return
+	}
+	msg := e.Msg
+	if msg == "" {
+		msg = defaultMessage(status)
+	}
+	key := e.Key
+	if key == "" {
+		key = "detail"
+	}
+	writeJSON(w, status, map[string]string{key: msg})
+}
+
+func defaultMessage(status int) string {
+	switch status {
+	case http.StatusBadRequest:
+		return "Invalid request."
+	case http.StatusUnauthorized:
+		return "Authentication credentials were not provided."
+	case http.StatusForbidden:
+		return "You do not have permission to perform this action."
+	case http.StatusNotFound:
+		return "Not found."
+	case http.StatusConflict:
+		return "Conflict."
+	case http.StatusTooManyRequests:
+		return "Request was throttled."
+	case http.StatusServiceUnavailable:
+		return "Service temporarily unavailable, try again later."
+	case http.StatusBadGateway:
+		return "An upstream service failed."
+	}
+	return "A server error occurred."
+}

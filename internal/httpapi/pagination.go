@@ -1,0 +1,74 @@
+package httpapi
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"meet/internal/apperr"
+	"meet/internal/rooms"
+)
+
+// Page sizes of the reference API.
+const (
+	defaultPageSize = 20
+	maxPageSize     = 100
+)
+
+// pageOf reads ?page= and ?page_size= the way DRF does: a page_size above the
+// maximum is clamped, a missing or invalid one uses the default, and a page
+// that is not a positive integer is refused with 404 "Invalid page."
+func pageOf(r *http.Request) (rooms.Page, error) {
+	q := r.URL.Query()
+	p := rooms.Page{Number: 1, Size: defaultPageSize}
+	if v := q.Get("page_size"); v != "" {
+		if n, err := strconv.Atoi(v); err == nil && n > 0 {
+			p.Size = min(n, maxPageSize)
+		}
+	}
+	if v := q.Get("page"); v != "" && v != "last" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return p, apperr.New(apperr.NotFound, "Invalid page.")
+		}
+		p.Number = n
+	}
+	return p, nil
+}
+
+// pageBody is the reference's page envelope.
+type pageBody struct {
+	Count    int     `json:"count"`
+	Next     *string `json:"next"`
+	Previous *string `json:"previous"`
+	Results  any     `json:"results"`
+}
+
+// pageEnvelope wraps one page of results, refusing pages past the end (except
+// the first page of an empty list, as DRF does).
+func (s *Server) pageEnvelope(r *http.Request, p rooms.Page, total int, results any) (pageBody, error) {
+	if p.Number > 1 && p.Offset() >= total {
+		return pageBody{}, apperr.New(apperr.NotFound, "Invalid page.")
+	}
+	link := func(n int) *string {
+		q := url.Values{}
+		for k, v := range r.URL.Query() {
+			q[k] = v
+		}
+		if n == 1 {
+			q.Del("page")
+		} else {
+			q.Set("page", strconv.Itoa(n))
+		}
+		u := s.absoluteURL(r.URL.Path, q)
+		return &u
+	}
+	env := pageBody{Count: total, Results: results}
+	if p.Offset()+p.Size < total {
+		env.Next = link(p.Number + 1)
+	}
+	if p.Number > 1 {
+		env.Previous = link(p.Number - 1)
+	}
+	return env, nil
+}

@@ -1,0 +1,53 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// routes lists every route of the server, one per line. Paths keep La Suite
+// Meet's trailing slashes; {$} stops a pattern from matching sub-paths.
+func (s *Server) routes() {
+	m := s.mux
+	const api = "/api/v1.0"
+
+	// Operations
+	m.Handle("GET /healthz", handleHealth())
+	m.Handle("GET /readyz", s.handleReady())
+	m.Handle("GET /metrics", promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}))
+
+	// Configuration and users
+	m.Handle("GET "+api+"/config/{$}", s.handleConfig())
+	m.Handle("GET "+api+"/users/me/{$}", s.handleUserMe())
+	m.Handle("GET "+api+"/users/{$}", s.handleUserList())
+	m.Handle("PUT "+api+"/users/{id}/{$}", s.handleUserUpdate(false))
+	m.Handle("PATCH "+api+"/users/{id}/{$}", s.handleUserUpdate(true))
+
+	// Rooms
+	m.Handle("GET "+api+"/rooms/{$}", s.handleRoomList())
+	m.Handle("POST "+api+"/rooms/{$}", s.handleRoomCreate())
+	m.Handle("GET "+api+"/rooms/{id}/{$}", s.handleRoomRetrieve())
+	m.Handle("PUT "+api+"/rooms/{id}/{$}", s.handleRoomUpdate(false))
+	m.Handle("PATCH "+api+"/rooms/{id}/{$}", s.handleRoomUpdate(true))
+	m.Handle("DELETE "+api+"/rooms/{id}/{$}", s.handleRoomDelete())
+	if s.LiveKitWebhook != nil {
+		m.Handle("POST "+api+"/rooms/webhooks-livekit/{$}", s.LiveKitWebhook)
+	}
+
+	// Resource accesses
+	m.Handle("GET "+api+"/resource-accesses/{$}", s.handleAccessList())
+	m.Handle("POST "+api+"/resource-accesses/{$}", s.handleAccessCreate())
+	m.Handle("GET "+api+"/resource-accesses/{id}/{$}", s.handleAccessRetrieve())
+	m.Handle("PUT "+api+"/resource-accesses/{id}/{$}", s.handleAccessUpdate())
+	m.Handle("PATCH "+api+"/resource-accesses/{id}/{$}", s.handleAccessUpdate())
+	m.Handle("DELETE "+api+"/resource-accesses/{id}/{$}", s.handleAccessDelete())
+
+	// Lobby
+
+	// Sign-in
+
+	// Recordings
+}
+
+var _ http.Handler = (*Server)(nil)

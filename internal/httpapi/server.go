@@ -1,0 +1,152 @@
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"meet/internal/auth"
+	"meet/internal/rooms"
+	"meet/internal/users"
+)
+
+// Check is a readiness probe of one dependency.
+type Check struct {
+	Name  string
+	Check func(ctx context.Context) error
+}
+
+// Deps is everything the HTTP adapter needs, built by cmd/meet/run.go.
+type Deps struct {
+	Log       *slog.Logger
+	PublicURL *url.URL
+	Rooms     *rooms.Service
+	Users     users.Store
+	Sessions  auth.SessionStore
+	// PublicConfig returns the document served by GET config/.
+	PublicConfig func() map[string]any
+	// Registry receives the HTTP metrics; /metrics serves it.
+	Registry *prometheus.Registry
+	Ready    []Check
+	// Web serves the front end for every path outside /api/ (nil: 404).
+	Web http.Handler
+	// LiveKitWebhook receives LiveKit's signed webhooks (nil: route absent).
+	LiveKitWebhook http.Handler
+	// SessionTTL is how long a sign-in lasts.
+	SessionTTL time.Duration
+	// TrustedOrigins may send cross-origin unsafe requests (besides PublicURL).
+	TrustedOrigins []string
+
+	// Lobby
+
+	// Sign-in
+}
+
+// Server is the HTTP adapter.
+type Server struct {
+	Deps
+	log           *slog.Logger
+	sessions      auth.SessionStore
+	users         users.Store
+	metrics       *metrics
+	mux           *http.ServeMux
+	handler       http.Handler
+	secureCookies bool
+}
+
+// New builds the server and its routes.
+func New(d Deps) (*Server, error) {
+	if d.Registry == nil {
+		d.Registry = prometheus.NewRegistry()
+	}
+	if d.SessionTTL == 0 {
+		d.SessionTTL = 12 * time.Hour
+	}
+	if d.PublicURL == nil {
+		d.PublicURL = &url.URL{Scheme: "http", Host: "localhost:8080"}
+	}
+	m, err := newMetrics(d.Registry)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		Deps: d, log: d.Log, sessions: d.Sessions, users: d.Users, metrics: m,
+		mux: http.NewServeMux(), secureCookies: d.PublicURL.Scheme == "https",
+	}
+	s.routes()
+	cop := http.NewCrossOriginProtection()
+	origins := append([]string{d.PublicURL.Scheme + "://" + d.PublicURL.Host}, d.TrustedOrigins...)
+	for _, o := range origins {
+		if err := cop.AddTrustedOrigin(o); err != nil {
+			return nil, err
+		}
+	}
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusForbidden, map[string]string{"detail": "CSRF Failed: Origin checking failed."})
+	}))
+	var h http.Handler = http.HandlerFunc(s.dispatch)
+	h = s.csrf(h)
+	h = s.authenticate(h)
+	h = cop.Handler(h)
+	h = securityHeaders(h)
+	s.handler = s.observe(h)
+	return s, nil
+}
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// route returns the handler and pattern the mux picks for r ("" when none).
+func (s *Server) route(r *http.Request) (http.Handler, string) {
+	h, pattern := s.mux.Handler(r)
+	return h, pattern
+}
+
+// dispatch serves a request through the mux, answering unmatched API paths
+// with the reference's JSON 404 and 405 bodies instead of the mux's text.
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
+	if _, pattern := s.route(r); pattern != "" {
+		s.mux.ServeHTTP(w, r)
+		return
+	}
+	if !strings.HasPrefix(r.URL.Path, "/api/") && s.Web != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		s.Web.ServeHTTP(w, r)
+		return
+	}
+	var allowed []string
+	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, p := s.mux.Handler(probe); p != "" {
+			allowed = append(allowed, m)
+		}
+	}
+	if len(allowed) > 0 {
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"detail": `Method "` + r.Method + `" not allowed.`})
+		return
+	}
+	writeJSON(w, http.StatusNotFound, map[string]string{"detail": "Not found."})
+}
+
+// api adapts an error-returning handler: a returned error is rendered by writeError.
+func (s *Server) api(f func(w http.ResponseWriter, r *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := f(w, r); err != nil {
+			writeError(w, r, s.log, err)
+		}
+	})
+}
+
+// absoluteURL returns the public URL of path with query.
+func (s *Server) absoluteURL(path string, q url.Values) string {
+	u := *s.PublicURL
+	u.Path = strings.TrimSuffix(u.Path, "/") + path
+	u.RawQuery = q.Encode()
+	return u.String()
+}

@@ -1,0 +1,128 @@
+package httpapi
+
+import (
+	"net/http"
+	"slices"
+	"time"
+
+	"meet/internal/apperr"
+	"meet/internal/auth"
+	"meet/internal/rooms"
+	"meet/internal/users"
+)
+
+// userBody is the reference's UserSerializer output for users/me/.
+type userBody struct {
+	ID                       string              `json:"id"`
+	Email                    string              `json:"email"`
+	FullName                 string              `json:"full_name"`
+	ShortName                string              `json:"short_name"`
+	Timezone                 string              `json:"timezone"`
+	Language                 string              `json:"language"`
+	DefaultRoomAccessLevel   *rooms.AccessLevel  `json:"default_room_access_level"`
+	DefaultRoomConfiguration rooms.Configuration `json:"default_room_configuration"`
+}
+
+func userJSON(u *users.User) userBody {
+	b := userBody{ID: u.ID, Email: u.Email, FullName: u.FullName, ShortName: u.ShortName,
+		Timezone: u.Timezone, Language: u.Language, DefaultRoomConfiguration: u.DefaultRoomConfiguration}
+	if u.DefaultRoomAccessLevel != "" {
+		l := u.DefaultRoomAccessLevel
+		b.DefaultRoomAccessLevel = &l
+	}
+	if b.DefaultRoomConfiguration == nil {
+		b.DefaultRoomConfiguration = rooms.Configuration{}
+	}
+	return b
+}
+
+var errNoCredentials = apperr.New(apperr.Unauthenticated, "Authentication credentials were not provided.")
+
+// currentUser loads the signed-in user or fails with 401.
+func (s *Server) currentUser(r *http.Request) (*users.User, error) {
+	p := auth.FromContext(r.Context())
+	if !p.Authenticated() {
+		return nil, errNoCredentials
+	}
+	return s.Users.UserByID(r.Context(), p.UserID)
+}
+
+func (s *Server) handleUserMe() http.Handler {
+	return s.api(func(w http.ResponseWriter, r *http.Request) error {
+		u, err := s.currentUser(r)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, userJSON(u))
+		return nil
+	})
+}
+
+// handleUserList answers the reference's user search with an empty page:
+// listing other users is not offered (ALLOW_UNSECURE_USER_LISTING is off).
+func (s *Server) handleUserList() http.Handler {
+	return s.api(func(w http.ResponseWriter, r *http.Request) error {
+		if !auth.FromContext(r.Context()).Authenticated() {
+			return errNoCredentials
+		}
+		writeJSON(w, http.StatusOK, pageBody{Results: []userBody{}})
+		return nil
+	})
+}
+
+// handleUserUpdate lets users change their own preferences: timezone,
+// language, and the defaults of the rooms they create.
+func (s *Server) handleUserUpdate(partial bool) http.Handler {
+	return s.api(func(w http.ResponseWriter, r *http.Request) error {
+		u, err := s.currentUser(r)
+		if err != nil {
+			return err
+		}
+		if id, ok := rooms.CanonicalUUID(r.PathValue("id")); !ok || id != u.ID {
+			return apperr.New(apperr.Forbidden, "You do not have permission to perform this action.")
+		}
+		body, err := decodeObject(r)
+		if err != nil {
+			return err
+		}
+		problems := apperr.Fields{}
+		if tz, ok, err := body.str("timezone"); ok {
+			if _, lerr := time.LoadLocation(tz); err != nil || lerr != nil || tz == "" || tz == "Local" {
+				problems.Add("timezone", `"`+tz+`" is not a valid choice.`)
+			}
+			u.Timezone = tz
+		} else if !partial {
+			problems.Add("timezone", "This field is required.")
+		}
+		if lang, ok, err := body.str("language"); ok {
+			if err != nil || !slices.Contains(users.Languages, lang) {
+				problems.Add("language", `"`+lang+`" is not a valid choice.`)
+			}
+			u.Language = lang
+		} else if !partial {
+			problems.Add("language", "This field is required.")
+		}
+		if body.has("default_room_access_level") {
+			if body.isNull("default_room_access_level") {
+				u.DefaultRoomAccessLevel = ""
+			} else if l, _, err := body.str("default_room_access_level"); err != nil || (l != "" && !rooms.AccessLevel(l).Valid()) {
+				problems.Add("default_room_access_level", `"`+l+`" is not a valid choice.`)
+			} else {
+				u.DefaultRoomAccessLevel = rooms.AccessLevel(l)
+			}
+		}
+		if body.has("default_room_configuration") {
+			cfg, err := rooms.ParseConfiguration("default_room_configuration", body["default_room_configuration"])
+			problems.Merge(err)
+			u.DefaultRoomConfiguration = cfg
+		}
+		if err := problems.Err(); err != nil {
+			return err
+		}
+		if err := s.Users.UpdateUser(r.Context(), u); err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, userJSON(u))
+		return nil
+	})
+}
