@@ -46,6 +46,17 @@ func (s *Server) routes() {
 	// Lobby
 
 	// Sign-in
+	m.Handle("GET "+api+"/logout/{$}", s.handleLogout())
+	m.Handle("POST "+api+"/logout/{$}", s.handleLogout())
+	if s.OIDC != nil {
+		m.Handle("GET "+api+"/authenticate/{$}", s.handleAuthenticate())
+		m.Handle("GET "+api+"/callback/{$}", s.handleCallback())
+		m.Handle("GET "+api+"/logout-callback/{$}", s.handleLogoutCallback())
+		m.Handle("POST "+api+"/backchannel-logout/{$}", s.handleBackchannelLogout())
+	}
+	if s.LocalLogin != nil {
+		m.Handle("POST "+api+"/local-login/{$}", s.handleLocalLogin())
+	}
 
 	// Recordings
 }

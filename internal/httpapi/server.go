@@ -11,6 +11,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"meet/internal/auth"
+	"meet/internal/auth/local"
+	"meet/internal/auth/oidc"
 	"meet/internal/rooms"
 	"meet/internal/users"
 )
@@ -45,6 +47,20 @@ type Deps struct {
 	// Lobby
 
 	// Sign-in
+	// OIDC signs people in through the identity provider (nil: OIDC sign-in
+	// is off and its routes are absent).
+	OIDC *oidc.RelyingParty
+	// OIDCUsers turns verified OIDC identities into users (required with OIDC).
+	OIDCUsers *oidc.Users
+	// LocalLogin checks local e-mail and password logins (nil: local accounts
+	// are off and local-login/ is absent).
+	LocalLogin *local.Authenticator
+	// ReturnToAllowedHosts are the hosts besides PublicURL's that a sign-in's
+	// returnTo may name (MEET_OIDC_REDIRECT_ALLOWED_HOSTS).
+	ReturnToAllowedHosts []string
+	// ClientAddr returns the client address login rate limits count against
+	// (nil: the connection's remote address; set it behind a reverse proxy).
+	ClientAddr func(r *http.Request) string
 }
 
 // Server is the HTTP adapter.
