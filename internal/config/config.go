@@ -1,0 +1,123 @@
+// Package config loads meet's settings from MEET_* environment variables and
+// matching command-line flags, validates them all at once, and prints them
+// with secrets redacted. It is loaded once, in cmd/meet, and sub-structs are
+// passed to the constructors that need them; there is no global config.
+//
+// It imports only the standard library.
+package config
+
+import (
+	"time"
+)
+
+// Config is every setting of meet.
+type Config struct {
+	Addr        string // listen address
+	PublicURL   string // the URL people open; cookies are Secure when it is https
+	DataDir     string // SQLite database, generated secrets, recordings
+	DatabaseURL string // PostgreSQL; empty = SQLite in DataDir
+	RedisURL    string // Redis; empty = in-memory cache
+	SecretKey   string // signs and hashes; generated into DataDir when empty
+	LogFormat   string // text or json
+	LogLevel    string // debug, info, warn, error
+	WebDir      string // serve the front end from disk (development)
+
+	Rooms    Rooms
+	LiveKit  LiveKit
+	Session  Session
+	OIDC     OIDC
+	Local    Local
+	Lobby    Lobby
+	Recorder Recording
+
+	// raw keeps each setting's text as loaded, for String.
+	raw map[string]string
+}
+
+// Rooms are the room rules of the instance.
+type Rooms struct {
+	DefaultAccessLevel       string
+	AllowUnregistered        bool
+	AuthenticatedCanEditName bool
+}
+
+// LiveKit says which SFU to use: an external server or cluster when URL is
+// set, else one started in-process with the Embedded settings.
+type LiveKit struct {
+	URL                 string // external server's URL (ws:// or wss://, or http(s)://)
+	PublicURL           string // URL browsers connect to, when it differs from URL
+	APIKey              string
+	APISecret           string
+	TokenTTL            time.Duration
+	WebhookFilterRegex  string
+	Embedded            EmbeddedLiveKit
+	ForceWSSProtocol    bool
+	EnableFirefoxProxy  bool
+	ConnectionTestRooms string
+}
+
+// EmbeddedLiveKit configures the in-process SFU. Defaults keep all media on
+// loopback; a LAN or public install sets NodeIP (or UseExternalIP) and opens
+// Port (TCP, signalling) and UDPPort (media).
+type EmbeddedLiveKit struct {
+	BindAddress   string
+	Port          int
+	UDPPort       int
+	NodeIP        string
+	UseExternalIP bool
+	Interfaces    []string
+}
+
+// Session configures sign-in sessions.
+type Session struct {
+	TTL time.Duration
+}
+
+// OIDC configures single sign-on; disabled when Issuer is empty.
+type OIDC struct {
+	Issuer               string
+	ClientID             string
+	ClientSecret         string
+	Scopes               []string
+	ExtraAuthParams      map[string]string
+	RedirectAllowedHosts []string
+	FallbackToEmail      bool
+	CreateUser           bool
+	SilentLogin          bool
+	FullNameClaims       []string
+	ShortNameClaim       string
+}
+
+// Local configures local (password) accounts.
+type Local struct {
+	// Mode is "auto" (on when no OIDC issuer is configured), "on" or "off".
+	Mode string
+}
+
+// Enabled reports whether local accounts may sign in, given the OIDC settings.
+func (l Local) Enabled(o OIDC) bool {
+	switch l.Mode {
+	case "on":
+		return true
+	case "off":
+		return false
+	}
+	return o.Issuer == ""
+}
+
+// Lobby configures the waiting room.
+type Lobby struct {
+	WaitingTimeout       time.Duration
+	AcceptedTimeout      time.Duration
+	DeniedTimeout        time.Duration
+	RequestEntryPerMin   int
+	ParticipantCookieTTL time.Duration
+}
+
+// Recording configures recordings and transcripts.
+type Recording struct {
+	Enabled        bool
+	OutputDir      string
+	ExpirationDays int
+	MaxDuration    time.Duration
+}

@@ -1,0 +1,179 @@
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// Load reads every setting from its command-line flag, else its MEET_*
+// environment variable, else its default. It returns every problem at once,
+// each naming the variable. A -h/--help flag returns flag.ErrHelp after the
+// usage (every setting with its default) was written to usage.
+func Load(name string, args []string, getenv func(string) string, usage io.Writer) (*Config, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(usage)
+	values := make([]*string, len(settings))
+	for i, s := range settings {
+		v := s.def
+		if e := getenv(s.env); e != "" {
+			v = e
+		}
+		values[i] = fs.String(s.flagName(), v, fmt.Sprintf("%s (env %s, default %q)", s.help, s.env, s.def))
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(usage, "Usage: %s [flags]\n\nEvery flag can also be set with its environment variable.\n\n", name)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	c := &Config{raw: make(map[string]string, len(settings))}
+	var errs []error
+	for i, s := range settings {
+		c.raw[s.env] = *values[i]
+		if err := s.apply(c, *values[i]); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", s.env, err))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return c, c.Validate()
+}
+
+// Validate checks the settings together and reports every problem at once.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(env, format string, a ...any) { errs = append(errs, fmt.Errorf(env+": "+format, a...)) }
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		bad("MEET_ADDR", "must be host:port or :port, got %q", c.Addr)
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("MEET_PUBLIC_URL", "must be an http(s) URL, got %q", c.PublicURL)
+		}
+	}
+	if c.DataDir == "" {
+		bad("MEET_DATA_DIR", "must not be empty")
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		bad("MEET_DATABASE_URL", "must be a postgres:// URL")
+	}
+	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
+		bad("MEET_REDIS_URL", "must be a redis:// or rediss:// URL")
+	}
+	if c.SecretKey != "" && len(c.SecretKey) < 32 {
+		bad("MEET_SECRET_KEY", "must be at least 32 characters")
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		bad("MEET_LOG_FORMAT", "must be text or json, got %q", c.LogFormat)
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("MEET_LOG_LEVEL", "must be debug, info, warn or error, got %q", c.LogLevel)
+	}
+	switch c.Rooms.DefaultAccessLevel {
+	case "public", "trusted", "restricted":
+	default:
+		bad("MEET_DEFAULT_ACCESS_LEVEL", "must be public, trusted or restricted, got %q", c.Rooms.DefaultAccessLevel)
+	}
+	if c.Session.TTL <= 0 {
+		bad("MEET_SESSION_TTL", "must be positive")
+	}
+	c.validateLiveKit(bad)
+	if c.OIDC.Issuer != "" {
+		if u, err := url.Parse(c.OIDC.Issuer); err != nil || u.Host == "" {
+			bad("MEET_OIDC_ISSUER", "must be a URL, got %q", c.OIDC.Issuer)
+		}
+		if c.OIDC.ClientID == "" {
+			bad("MEET_OIDC_CLIENT_ID", "is required with MEET_OIDC_ISSUER")
+		}
+	}
+	switch c.Local.Mode {
+	case "auto", "on", "off":
+	default:
+		bad("MEET_LOCAL_ACCOUNTS", "must be auto, on or off, got %q", c.Local.Mode)
+	}
+	if c.Lobby.WaitingTimeout <= 0 || c.Lobby.AcceptedTimeout <= 0 || c.Lobby.DeniedTimeout <= 0 {
+		bad("MEET_LOBBY_*_TIMEOUT", "lobby timeouts must be positive")
+	}
+	if c.Lobby.RequestEntryPerMin <= 0 {
+		bad("MEET_REQUEST_ENTRY_PER_MINUTE", "must be positive")
+	}
+	if c.Recorder.ExpirationDays < 0 {
+		bad("MEET_RECORDING_EXPIRATION_DAYS", "must not be negative")
+	}
+	return errors.Join(errs...)
+}
+
+func (c *Config) validateLiveKit(bad func(env, format string, a ...any)) {
+	lk := c.LiveKit
+	if lk.URL != "" {
+		if u, err := url.Parse(lk.URL); err != nil || u.Host == "" || !strings.Contains("ws wss http https", u.Scheme) {
+			bad("MEET_LIVEKIT_URL", "must be a ws(s):// or http(s):// URL, got %q", lk.URL)
+		}
+		if lk.APIKey == "" {
+			bad("MEET_LIVEKIT_API_KEY", "is required with MEET_LIVEKIT_URL")
+		}
+		if len(lk.APISecret) < 32 {
+			bad("MEET_LIVEKIT_API_SECRET", "must be at least 32 characters with MEET_LIVEKIT_URL")
+		}
+	}
+	if lk.TokenTTL <= 0 {
+		bad("MEET_LIVEKIT_TOKEN_TTL", "must be positive")
+	}
+	if lk.WebhookFilterRegex != "" {
+		if _, err := regexp.Compile(lk.WebhookFilterRegex); err != nil {
+			bad("MEET_LIVEKIT_WEBHOOK_FILTER", "is not a valid regular expression: %v", err)
+		}
+	}
+	e := lk.Embedded
+	if e.Port < 0 || e.Port > 65535 {
+		bad("MEET_LIVEKIT_PORT", "must be a port number")
+	}
+	if e.UDPPort < 0 || e.UDPPort > 65535 {
+		bad("MEET_LIVEKIT_UDP_PORT", "must be a port number")
+	}
+	if e.NodeIP != "" && net.ParseIP(e.NodeIP) == nil {
+		bad("MEET_LIVEKIT_NODE_IP", "must be an IP address, got %q", e.NodeIP)
+	}
+}
+
+// String lists every setting with its value, secrets redacted, for the start-up log.
+func (c *Config) String() string {
+	var b strings.Builder
+	for _, s := range settings {
+		b.WriteString(s.env)
+		b.WriteString("=")
+		v := c.raw[s.env]
+		if s.secret && v != "" {
+			v = redact(v)
+		}
+		b.WriteString(v)
+		b.WriteString(" ")
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// redact hides a secret; URLs keep everything but their password visible.
+func redact(v string) string {
+	if u, err := url.Parse(v); err == nil && u.Scheme != "" && u.Host != "" {
+		if _, has := u.User.Password(); has {
+			return u.Redacted()
+		}
+		if u.User == nil {
+			return v
+		}
+	}
+	return "[redacted]"
+}

@@ -1,0 +1,140 @@
+package config
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// setting is one MEET_* variable: its default, its help text, whether it is a
+// secret, and where its parsed value goes.
+type setting struct {
+	env    string
+	def    string
+	help   string
+	secret bool
+	apply  func(c *Config, v string) error
+}
+
+// flagName is the command-line flag of a setting: MEET_LIVEKIT_URL → livekit-url.
+func (s setting) flagName() string {
+	return strings.ReplaceAll(strings.ToLower(strings.TrimPrefix(s.env, "MEET_")), "_", "-")
+}
+
+func str(p func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error { *p(c) = strings.TrimSpace(v); return nil }
+}
+
+func boolean(p func(*Config) *bool) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		b, err := strconv.ParseBool(strings.TrimSpace(v))
+		if err != nil {
+			return fmt.Errorf("must be true or false, got %q", v)
+		}
+		*p(c) = b
+		return nil
+	}
+}
+
+func integer(p func(*Config) *int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			return fmt.Errorf("must be an integer, got %q", v)
+		}
+		*p(c) = n
+		return nil
+	}
+}
+
+func duration(p func(*Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(strings.TrimSpace(v))
+		if err != nil {
+			return fmt.Errorf("must be a duration such as 30s or 6h, got %q", v)
+		}
+		*p(c) = d
+		return nil
+	}
+}
+
+func list(p func(*Config) *[]string) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		var out []string
+		for _, item := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
+			out = append(out, item)
+		}
+		*p(c) = out
+		return nil
+	}
+}
+
+func keyValues(p func(*Config) *map[string]string) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		m := map[string]string{}
+		for _, pair := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' }) {
+			k, val, ok := strings.Cut(pair, "=")
+			if !ok || strings.TrimSpace(k) == "" {
+				return fmt.Errorf("must be key=value pairs separated by commas, got %q", pair)
+			}
+			m[strings.TrimSpace(k)] = strings.TrimSpace(val)
+		}
+		*p(c) = m
+		return nil
+	}
+}
+
+// settings lists every setting, in the order --help prints them.
+var settings = []setting{
+	{env: "MEET_ADDR", def: ":8080", help: "listen address", apply: str(func(c *Config) *string { return &c.Addr })},
+	{env: "MEET_PUBLIC_URL", def: "", help: "URL people open (default http://localhost:<port>); https makes cookies Secure", apply: str(func(c *Config) *string { return &c.PublicURL })},
+	{env: "MEET_DATA_DIR", def: "./data", help: "directory for the SQLite database, generated secrets and recordings", apply: str(func(c *Config) *string { return &c.DataDir })},
+	{env: "MEET_DATABASE_URL", def: "", help: "PostgreSQL URL (postgres://…); empty uses SQLite in the data directory", secret: true, apply: str(func(c *Config) *string { return &c.DatabaseURL })},
+	{env: "MEET_REDIS_URL", def: "", help: "Redis URL (redis://…); empty keeps sessions in the database and the lobby in memory", secret: true, apply: str(func(c *Config) *string { return &c.RedisURL })},
+	{env: "MEET_SECRET_KEY", def: "", help: "secret for signing and hashing; generated and kept in the data directory when empty", secret: true, apply: str(func(c *Config) *string { return &c.SecretKey })},
+	{env: "MEET_LOG_FORMAT", def: "text", help: "log format: text or json", apply: str(func(c *Config) *string { return &c.LogFormat })},
+	{env: "MEET_LOG_LEVEL", def: "info", help: "log level: debug, info, warn or error", apply: str(func(c *Config) *string { return &c.LogLevel })},
+	{env: "MEET_WEB_DIR", def: "", help: "serve the web front end from this directory instead of the embedded build", apply: str(func(c *Config) *string { return &c.WebDir })},
+
+	{env: "MEET_DEFAULT_ACCESS_LEVEL", def: "public", help: "access level of new rooms: public, trusted or restricted", apply: str(func(c *Config) *string { return &c.Rooms.DefaultAccessLevel })},
+	{env: "MEET_ALLOW_UNREGISTERED_ROOMS", def: "true", help: "let anyone meet in a room that was never created", apply: boolean(func(c *Config) *bool { return &c.Rooms.AllowUnregistered })},
+	{env: "MEET_AUTHENTICATED_CAN_EDIT_NAME", def: "true", help: "let signed-in users choose their display name", apply: boolean(func(c *Config) *bool { return &c.Rooms.AuthenticatedCanEditName })},
+	{env: "MEET_SESSION_TTL", def: "12h", help: "how long a sign-in lasts", apply: duration(func(c *Config) *time.Duration { return &c.Session.TTL })},
+
+	{env: "MEET_LIVEKIT_URL", def: "", help: "external LiveKit server or cluster; empty starts the SFU in-process", apply: str(func(c *Config) *string { return &c.LiveKit.URL })},
+	{env: "MEET_LIVEKIT_PUBLIC_URL", def: "", help: "LiveKit URL browsers connect to, when it differs from MEET_LIVEKIT_URL", apply: str(func(c *Config) *string { return &c.LiveKit.PublicURL })},
+	{env: "MEET_LIVEKIT_API_KEY", def: "", help: "LiveKit API key (required with MEET_LIVEKIT_URL)", apply: str(func(c *Config) *string { return &c.LiveKit.APIKey })},
+	{env: "MEET_LIVEKIT_API_SECRET", def: "", help: "LiveKit API secret (required with MEET_LIVEKIT_URL)", secret: true, apply: str(func(c *Config) *string { return &c.LiveKit.APISecret })},
+	{env: "MEET_LIVEKIT_TOKEN_TTL", def: "6h", help: "lifetime of LiveKit join tokens", apply: duration(func(c *Config) *time.Duration { return &c.LiveKit.TokenTTL })},
+	{env: "MEET_LIVEKIT_WEBHOOK_FILTER", def: "", help: "only handle LiveKit webhooks whose room name matches this regular expression", apply: str(func(c *Config) *string { return &c.LiveKit.WebhookFilterRegex })},
+	{env: "MEET_LIVEKIT_BIND", def: "127.0.0.1", help: "in-process SFU: address its signalling port binds", apply: str(func(c *Config) *string { return &c.LiveKit.Embedded.BindAddress })},
+	{env: "MEET_LIVEKIT_PORT", def: "7880", help: "in-process SFU: signalling port (TCP)", apply: integer(func(c *Config) *int { return &c.LiveKit.Embedded.Port })},
+	{env: "MEET_LIVEKIT_UDP_PORT", def: "7882", help: "in-process SFU: media port (UDP)", apply: integer(func(c *Config) *int { return &c.LiveKit.Embedded.UDPPort })},
+	{env: "MEET_LIVEKIT_NODE_IP", def: "127.0.0.1", help: "in-process SFU: IP address announced to browsers for media", apply: str(func(c *Config) *string { return &c.LiveKit.Embedded.NodeIP })},
+	{env: "MEET_LIVEKIT_USE_EXTERNAL_IP", def: "false", help: "in-process SFU: discover the public IP with STUN (public installs)", apply: boolean(func(c *Config) *bool { return &c.LiveKit.Embedded.UseExternalIP })},
+	{env: "MEET_LIVEKIT_INTERFACES", def: "lo", help: "in-process SFU: network interfaces used for media (comma-separated; empty = all)", apply: list(func(c *Config) *[]string { return &c.LiveKit.Embedded.Interfaces })},
+
+	{env: "MEET_OIDC_ISSUER", def: "", help: "OpenID Connect issuer URL; empty disables single sign-on", apply: str(func(c *Config) *string { return &c.OIDC.Issuer })},
+	{env: "MEET_OIDC_CLIENT_ID", def: "meet", help: "OpenID Connect client id", apply: str(func(c *Config) *string { return &c.OIDC.ClientID })},
+	{env: "MEET_OIDC_CLIENT_SECRET", def: "", help: "OpenID Connect client secret", secret: true, apply: str(func(c *Config) *string { return &c.OIDC.ClientSecret })},
+	{env: "MEET_OIDC_SCOPES", def: "openid,email,profile", help: "scopes requested at sign-in", apply: list(func(c *Config) *[]string { return &c.OIDC.Scopes })},
+	{env: "MEET_OIDC_EXTRA_AUTH_PARAMS", def: "", help: "extra authorization request parameters, key=value,…", apply: keyValues(func(c *Config) *map[string]string { return &c.OIDC.ExtraAuthParams })},
+	{env: "MEET_OIDC_REDIRECT_ALLOWED_HOSTS", def: "", help: "hosts returnTo may point to besides the public URL's", apply: list(func(c *Config) *[]string { return &c.OIDC.RedirectAllowedHosts })},
+	{env: "MEET_OIDC_FALLBACK_TO_EMAIL", def: "false", help: "match users by e-mail when their subject is unknown", apply: boolean(func(c *Config) *bool { return &c.OIDC.FallbackToEmail })},
+	{env: "MEET_OIDC_CREATE_USER", def: "true", help: "create users at their first sign-in", apply: boolean(func(c *Config) *bool { return &c.OIDC.CreateUser })},
+	{env: "MEET_OIDC_SILENT_LOGIN", def: "true", help: "let the front end try a silent sign-in (prompt=none) on load", apply: boolean(func(c *Config) *bool { return &c.OIDC.SilentLogin })},
+	{env: "MEET_OIDC_FULL_NAME_CLAIMS", def: "given_name,usual_name", help: "claims joined into the full name (falls back to name)", apply: list(func(c *Config) *[]string { return &c.OIDC.FullNameClaims })},
+	{env: "MEET_OIDC_SHORT_NAME_CLAIM", def: "given_name", help: "claim used as the short name", apply: str(func(c *Config) *string { return &c.OIDC.ShortNameClaim })},
+	{env: "MEET_LOCAL_ACCOUNTS", def: "auto", help: "password accounts: auto (on without OIDC), on or off", apply: str(func(c *Config) *string { return &c.Local.Mode })},
+
+	{env: "MEET_LOBBY_WAITING_TIMEOUT", def: "3s", help: "how long a waiting guest stays listed after their last poll", apply: duration(func(c *Config) *time.Duration { return &c.Lobby.WaitingTimeout })},
+	{env: "MEET_LOBBY_ACCEPTED_TIMEOUT", def: "6h", help: "how long an admission stays valid", apply: duration(func(c *Config) *time.Duration { return &c.Lobby.AcceptedTimeout })},
+	{env: "MEET_LOBBY_DENIED_TIMEOUT", def: "5s", help: "how long a refusal is remembered", apply: duration(func(c *Config) *time.Duration { return &c.Lobby.DeniedTimeout })},
+	{env: "MEET_REQUEST_ENTRY_PER_MINUTE", def: "150", help: "lobby entry requests allowed per minute per user or guest", apply: integer(func(c *Config) *int { return &c.Lobby.RequestEntryPerMin })},
+
+	{env: "MEET_RECORDING_ENABLED", def: "false", help: "enable recordings and transcripts", apply: boolean(func(c *Config) *bool { return &c.Recorder.Enabled })},
+	{env: "MEET_RECORDING_DIR", def: "", help: "where recordings are stored (default <data dir>/recordings)", apply: str(func(c *Config) *string { return &c.Recorder.OutputDir })},
+	{env: "MEET_RECORDING_EXPIRATION_DAYS", def: "0", help: "days after which recordings expire (0 = never)", apply: integer(func(c *Config) *int { return &c.Recorder.ExpirationDays })},
+	{env: "MEET_RECORDING_MAX_DURATION", def: "0s", help: "longest recording (0 = no limit)", apply: duration(func(c *Config) *time.Duration { return &c.Recorder.MaxDuration })},
+}
