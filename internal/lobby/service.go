@@ -1,0 +1,382 @@
+package lobby
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math"
+	"strings"
+	"time"
+
+	"meet/internal/apperr"
+	"meet/internal/auth"
+	"meet/internal/rooms"
+)
+
+// The reference's messages and payloads.
+const (
+	NoLobbyMessage             = "Room has no lobby system."
+	ParticipantNotFoundMessage = "Participant not found."
+	UpdatedMessage             = "Participant was updated."
+	// NotificationPayload is the LiveKit data message that tells a room's
+	// participants someone is waiting.
+	NotificationPayload = `{"type":"participantWaiting"}`
+)
+
+// Options are the lobby's timings and limits. Zero values take the defaults
+// in brackets.
+type Options struct {
+	WaitingTTL  time.Duration // a waiting entry without a poll disappears after this [3 s]
+	AcceptedTTL time.Duration // an admission lasts this long (the LiveKit token's lifetime) [6 h]
+	DeniedTTL   time.Duration // a refusal lasts this long, then the guest may knock again [5 s]
+	// ThrottleLimit requests per ThrottleWindow are allowed per user or per
+	// lobby cookie on request-entry [150 per minute]; a negative limit disables it.
+	ThrottleLimit  int
+	ThrottleWindow time.Duration
+	// KeepAlive is how often an open guest stream refreshes its waiting entry
+	// and re-reads it [WaitingTTL/3].
+	KeepAlive time.Duration
+	// Recheck is how often open streams re-read the room and the caller's
+	// role, so access-level and role changes reach them [5 s].
+	Recheck time.Duration
+	// ListRefresh is how often an open host stream re-lists the waiting
+	// participants without an event (entries expire silently) [1 s].
+	ListRefresh time.Duration
+	// ListMinInterval spaces a host stream's re-lists when events pour in [100 ms].
+	ListMinInterval time.Duration
+}
+
+func (o Options) withDefaults() Options {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&o.WaitingTTL, 3*time.Second)
+	def(&o.AcceptedTTL, 6*time.Hour)
+	def(&o.DeniedTTL, 5*time.Second)
+	def(&o.ThrottleWindow, time.Minute)
+	def(&o.KeepAlive, o.WaitingTTL/3)
+	def(&o.Recheck, 5*time.Second)
+	def(&o.ListRefresh, time.Second)
+	def(&o.ListMinInterval, 100*time.Millisecond)
+	if o.ThrottleLimit == 0 {
+		o.ThrottleLimit = 150
+	}
+	return o
+}
+
+// Deps are the collaborators of a Service. Broker, Limiter and Notifier may
+// be nil: no push across replicas, no throttling, no LiveKit notification.
+type Deps struct {
+	Rooms    Rooms
+	Store    Store
+	Broker   Broker
+	Limiter  Limiter
+	Notifier Notifier
+	Log      *slog.Logger
+}
+
+// Service applies the lobby rules.
+type Service struct {
+	rooms    Rooms
+	store    Store
+	limiter  Limiter
+	notifier Notifier
+	opts     Options
+	log      *slog.Logger
+	hub      *hub
+}
+
+// NewService returns a Service. It starts no goroutine.
+func NewService(d Deps, opts Options) *Service {
+	log := d.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{
+		rooms: d.Rooms, store: d.Store, limiter: d.Limiter, notifier: d.Notifier,
+		opts: opts.withDefaults(), log: log, hub: newHub(d.Broker, log),
+	}
+}
+
+// Options returns the settings the service runs with.
+func (s *Service) Options() Options { return s.opts }
+
+// Result is what a guest learns when knocking: its entry and, once admitted,
+// the LiveKit block to join with.
+type Result struct {
+	Entry
+	LiveKit *rooms.LiveKitInfo
+}
+
+// ThrottleError is the cause of an apperr.Throttled error: how long until the
+// caller may try again (the HTTP layer sends it as Retry-After).
+type ThrottleError struct{ Wait time.Duration }
+
+// Error describes the wait.
+func (e *ThrottleError) Error() string { return "lobby: throttled for " + e.Wait.String() }
+
+// WaitSeconds is the wait rounded up to whole seconds, as DRF reports it.
+func (e *ThrottleError) WaitSeconds() int { return int(math.Ceil(e.Wait.Seconds())) }
+
+// ParticipantID returns the participant id a lobby cookie names: the cookie's
+// value as a canonical UUID, or a new random id when it is missing or not a
+// UUID (fresh is then true).
+func ParticipantID(cookie string) (id string, fresh bool) {
+	if id, ok := rooms.CanonicalUUID(cookie); ok {
+		return id, false
+	}
+	return rooms.NewID(), true
+}
+
+// RequestEntry is a guest knocking at a room. participantID is the lobby
+// cookie's value ("" when the browser sent none; a new id is then made and
+// returned in the result). Callers who may join directly (rooms.CanJoinDirectly,
+// re-evaluated on every call) are accepted at once and nothing is stored.
+// Otherwise the first knock stores a waiting entry and notifies the room;
+// later knocks refresh it, and return the LiveKit block once a host accepted.
+//
+// Errors: Throttled (cause *ThrottleError), NotFound (room), Invalid (username).
+func (s *Service) RequestEntry(ctx context.Context, p auth.Principal, roomIDOrSlug, participantID, username string) (Result, error) {
+	k, err := s.prepare(ctx, p, roomIDOrSlug, participantID, username)
+	if err != nil {
+		return Result{}, err
+	}
+	return s.evaluate(ctx, k)
+}
+
+// knock is a validated request-entry: who knocks at which room.
+type knock struct {
+	p        auth.Principal
+	room     *rooms.Room
+	role     rooms.Role
+	id       string
+	username string
+}
+
+// prepare runs the checks of a request-entry in the reference's order:
+// throttle, room, body.
+func (s *Service) prepare(ctx context.Context, p auth.Principal, roomIDOrSlug, participantID, username string) (knock, error) {
+	if err := s.throttle(ctx, p, participantID); err != nil {
+		return knock{}, err
+	}
+	room, err := s.rooms.Lookup(ctx, roomIDOrSlug)
+	if err != nil {
+		return knock{}, err
+	}
+	username = strings.TrimSpace(username)
+	if username == "" {
+		return knock{}, apperr.Field("username", "This field is required.")
+	}
+	role, err := s.rooms.RoleOf(ctx, p, room.ID)
+	if err != nil {
+		return knock{}, err
+	}
+	id, _ := ParticipantID(participantID)
+	return knock{p: p, room: room, role: role, id: id, username: username}, nil
+}
+
+// throttle counts a request-entry against the caller's bucket: the user when
+// signed in, else the lobby cookie. Requests without a cookie are never
+// throttled, so guests behind one NAT do not share a bucket.
+func (s *Service) throttle(ctx context.Context, p auth.Principal, cookie string) error {
+	if s.limiter == nil || s.opts.ThrottleLimit < 0 {
+		return nil
+	}
+	var key string
+	switch {
+	case p.Authenticated():
+		key = "user:" + p.UserID
+	case cookie != "":
+		key = "lobby:" + cookie
+	default:
+		return nil
+	}
+	ok, wait, err := s.limiter.Allow(ctx, "request_entry:"+key, s.opts.ThrottleLimit, s.opts.ThrottleWindow)
+	if err != nil {
+		return err
+	}
+	if ok {
+		return nil
+	}
+	te := &ThrottleError{Wait: wait}
+	unit := "seconds"
+	if te.WaitSeconds() == 1 {
+		unit = "second"
+	}
+	msg := fmt.Sprintf("Request was throttled. Expected available in %d %s.", te.WaitSeconds(), unit)
+	return apperr.Wrap(apperr.Throttled, msg, te)
+}
+
+// evaluate applies the lobby rules to a validated knock.
+func (s *Service) evaluate(ctx context.Context, k knock) (Result, error) {
+	if rooms.CanJoinDirectly(k.room.AccessLevel, k.p.Authenticated(), k.role) {
+		e, err := s.store.Get(ctx, k.room.ID, k.id)
+		switch {
+		case apperr.Is(err, apperr.NotFound):
+			e = Entry{ID: k.id, Username: k.username, Color: rooms.ColorFor(k.id)}
+		case err != nil:
+			return Result{}, err
+		}
+		e.Status = Accepted // in the answer only: nothing is stored for direct joins
+		return s.admitted(k, e)
+	}
+	e, created, err := s.store.Knock(ctx, k.room.ID, Entry{
+		ID: k.id, Username: k.username, Status: Waiting, Color: rooms.ColorFor(k.id),
+	}, s.opts.WaitingTTL)
+	if err != nil {
+		return Result{}, err
+	}
+	if created {
+		s.notify(ctx, k.room.ID)
+		s.publish(ctx, Event{Room: k.room.ID, Participant: k.id})
+	}
+	if e.Status == Accepted {
+		return s.admitted(k, e)
+	}
+	return Result{Entry: e}, nil
+}
+
+// admitted mints the LiveKit block of an accepted guest, with the name asked
+// for now and the colour stored at the knock.
+func (s *Service) admitted(k knock, e Entry) (Result, error) {
+	info, err := s.rooms.Join(k.room, k.room.Slug, k.p, k.role, e.ID, k.username, e.Color)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Entry: e, LiveKit: &info}, nil
+}
+
+// notify tells the LiveKit room that someone is waiting. Failures are logged,
+// never returned: the knock itself succeeded.
+func (s *Service) notify(ctx context.Context, roomID string) {
+	if s.notifier == nil {
+		return
+	}
+	err := s.notifier.SendData(ctx, roomID, []byte(NotificationPayload), true)
+	switch {
+	case apperr.Is(err, apperr.NotFound):
+		s.log.DebugContext(ctx, "lobby: room not live, nobody notified", "room_id", roomID)
+	case err != nil:
+		s.log.WarnContext(ctx, "lobby: notifying the room failed", "room_id", roomID, "err", err)
+	}
+}
+
+// publish announces a change to the streams of every replica. A failure is
+// logged: streams re-read the store on their own tick.
+func (s *Service) publish(ctx context.Context, ev Event) {
+	if err := s.hub.publish(ctx, ev); err != nil {
+		s.log.WarnContext(ctx, "lobby: publishing a change failed", "room_id", ev.Room, "err", err)
+	}
+}
+
+// WaitingParticipants lists who waits in a room, for its owners and
+// administrators (Unauthenticated, NotFound, Forbidden otherwise). A public
+// room has no lobby: the list is empty and the store is not read.
+func (s *Service) WaitingParticipants(ctx context.Context, p auth.Principal, roomIDOrSlug string) ([]Entry, error) {
+	room, _, err := s.rooms.Authorize(ctx, p, roomIDOrSlug)
+	if err != nil {
+		return nil, err
+	}
+	return s.waiting(ctx, room)
+}
+
+func (s *Service) waiting(ctx context.Context, room *rooms.Room) ([]Entry, error) {
+	if room.AccessLevel == rooms.Public {
+		return []Entry{}, nil
+	}
+	list, err := s.store.List(ctx, room.ID, Waiting)
+	if list == nil && err == nil {
+		list = []Entry{}
+	}
+	return list, err
+}
+
+// Decision is a host's answer to a waiting participant; nil fields were not sent.
+type Decision struct {
+	ParticipantID *string
+	AllowEntry    *bool
+}
+
+// Valid checks the decision's fields, reporting every problem at once.
+func (d Decision) Valid() error {
+	f := apperr.Fields{}
+	switch {
+	case d.ParticipantID == nil:
+		f.Add("participant_id", "This field is required.")
+	default:
+		if _, ok := rooms.CanonicalUUID(*d.ParticipantID); !ok {
+			f.Add("participant_id", "Must be a valid UUID.")
+		}
+	}
+	if d.AllowEntry == nil {
+		f.Add("allow_entry", "This field is required.")
+	}
+	return f.Err()
+}
+
+// Decide admits or refuses a waiting participant, for the room's owners and
+// administrators. Checks run in the reference's order: caller and room
+// (Unauthenticated, NotFound, Forbidden), public room (NotFound with key
+// "message" NoLobbyMessage), body (Invalid), then the entry (NotFound
+// ParticipantNotFoundMessage when it expired or never existed).
+//
+// The transition is atomic: of two hosts deciding at once exactly one
+// decides. Repeating the decision already made succeeds and changes nothing;
+// contradicting it is a Conflict (the guest may already hold a token).
+func (s *Service) Decide(ctx context.Context, p auth.Principal, roomIDOrSlug string, d Decision) error {
+	room, _, err := s.rooms.Authorize(ctx, p, roomIDOrSlug)
+	if err != nil {
+		return err
+	}
+	if room.AccessLevel == rooms.Public {
+		return apperr.Keyed(apperr.NotFound, "message", NoLobbyMessage)
+	}
+	if err := d.Valid(); err != nil {
+		return err
+	}
+	id, _ := rooms.CanonicalUUID(*d.ParticipantID)
+	to, ttl := Denied, s.opts.DeniedTTL
+	if *d.AllowEntry {
+		to, ttl = Accepted, s.opts.AcceptedTTL
+	}
+	before, err := s.store.Decide(ctx, room.ID, id, to, ttl)
+	switch {
+	case apperr.Is(err, apperr.NotFound):
+		return apperr.Keyed(apperr.NotFound, "message", ParticipantNotFoundMessage)
+	case err != nil:
+		return err
+	case before.Status == Waiting:
+		s.publish(ctx, Event{Room: room.ID, Participant: id})
+		return nil
+	case before.Status == to:
+		return nil
+	}
+	return apperr.Keyed(apperr.Conflict, "message", "Participant was already "+string(before.Status)+".")
+}
+
+// ClearRoom forgets every lobby entry of a room; admissions must be granted
+// again next time. Run it on LiveKit's room_finished webhook (roomID is the
+// LiveKit room name).
+func (s *Service) ClearRoom(ctx context.Context, roomID string) error {
+	if err := s.store.DeleteRoom(ctx, roomID); err != nil {
+		return fmt.Errorf("lobby: clear room: %w", err)
+	}
+	s.publish(ctx, Event{Room: roomID})
+	return nil
+}
+
+// ClearParticipant forgets one participant's lobby entry (identity is the
+// LiveKit identity, which is the participant id for guests). Run it when a
+// participant is removed from a room, so a kicked guest must knock again.
+func (s *Service) ClearParticipant(ctx context.Context, roomID, identity string) error {
+	if id, ok := rooms.CanonicalUUID(identity); ok {
+		identity = id
+	}
+	if err := s.store.Delete(ctx, roomID, identity); err != nil {
+		return fmt.Errorf("lobby: clear participant: %w", err)
+	}
+	s.publish(ctx, Event{Room: roomID, Participant: identity})
+	return nil
+}
