@@ -1,8 +1,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import './app.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <p>Meet</p>
+    <App />
   </StrictMode>,
 );

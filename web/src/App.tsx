@@ -1,0 +1,34 @@
+import { lazy, Suspense } from 'react';
+import { SessionProvider, useSession } from './auth/session';
+import { I18nProvider, useT } from './i18n/i18n';
+import { usePath } from './lib/router';
+import { HomePage } from './pages/HomePage';
+
+// The room page carries livekit-client and the LiveKit components: load it
+// only when someone opens a meeting.
+const RoomPage = lazy(() => import('./pages/RoomPage'));
+
+function Routes() {
+  const path = usePath();
+  const { loading, error } = useSession();
+  const t = useT();
+  if (loading) return <p className="center muted" role="status">{t('common.loading')}</p>;
+  if (error) return <p className="center error" role="alert">{t('common.error', { message: error })}</p>;
+  const slug = decodeURIComponent(path.replace(/^\/+|\/+$/g, ''));
+  if (!slug) return <HomePage />;
+  return (
+    <Suspense fallback={<p className="center muted" role="status">{t('common.loading')}</p>}>
+      <RoomPage key={slug} slug={slug} />
+    </Suspense>
+  );
+}
+
+export function App() {
+  return (
+    <I18nProvider>
+      <SessionProvider>
+        <Routes />
+      </SessionProvider>
+    </I18nProvider>
+  );
+}

@@ -1,0 +1,59 @@
+import { apiFetch, API_BASE } from './client';
+import type {
+  AccessLevel,
+  AppConfig,
+  EntryRequest,
+  PublishSource,
+  Room,
+  User,
+  WaitingParticipant,
+} from './types';
+
+const enc = encodeURIComponent;
+
+export const getConfig = () => apiFetch<AppConfig>('/config/');
+export const getMe = () => apiFetch<User>('/users/me/');
+export const logout = () => apiFetch<void>('/logout/', { method: 'POST' });
+export const localLogin = (email: string, password: string) =>
+  apiFetch<void>('/local-login/', { method: 'POST', body: { email, password } });
+
+/** loginUrl is the OIDC entry point; the server redirects back to returnTo. */
+export function loginUrl(returnTo: string, silent = false): string {
+  const q = new URLSearchParams({ returnTo });
+  if (silent) q.set('silent', 'true');
+  return `${API_BASE}/authenticate/?${q.toString()}`;
+}
+
+export const createRoom = (name: string, accessLevel?: AccessLevel) =>
+  apiFetch<Room>('/rooms/', {
+    method: 'POST',
+    body: accessLevel ? { name, access_level: accessLevel } : { name },
+  });
+
+export const getRoom = (idOrSlug: string, username: string) =>
+  apiFetch<Room>(`/rooms/${enc(idOrSlug)}/?username=${enc(username)}`);
+
+export interface RoomPatch {
+  access_level?: AccessLevel;
+  configuration?: { can_publish_sources?: PublishSource[] };
+}
+export const patchRoom = (id: string, patch: RoomPatch) =>
+  apiFetch<Room>(`/rooms/${enc(id)}/`, { method: 'PATCH', body: patch });
+
+export const requestEntry = (roomId: string, username: string) =>
+  apiFetch<EntryRequest>(`/rooms/${enc(roomId)}/request-entry/`, {
+    method: 'POST',
+    body: { username },
+  });
+export const entryStreamUrl = (roomId: string) =>
+  `${API_BASE}/rooms/${enc(roomId)}/request-entry/stream/`;
+
+export const listWaiting = (roomId: string) =>
+  apiFetch<{ participants: WaitingParticipant[] }>(`/rooms/${enc(roomId)}/waiting-participants/`);
+export const waitingStreamUrl = (roomId: string) =>
+  `${API_BASE}/rooms/${enc(roomId)}/waiting-participants/stream/`;
+export const decideEntry = (roomId: string, participantId: string, allow: boolean) =>
+  apiFetch<{ message: string }>(`/rooms/${enc(roomId)}/enter/`, {
+    method: 'POST',
+    body: { participant_id: participantId, allow_entry: allow },
+  });

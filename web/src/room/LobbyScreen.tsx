@@ -1,0 +1,79 @@
+import { useEffect } from 'react';
+import { loginUrl } from '../api/endpoints';
+import type { LiveKitCredentials, Room } from '../api/types';
+import { useSession } from '../auth/session';
+import { useT } from '../i18n/i18n';
+import { useGuestLobby } from '../lobby/hooks';
+import { navigate } from '../lib/router';
+
+interface Props {
+  room: Room & { id: string };
+  username: string;
+  onAccepted: (livekit: LiveKitCredentials) => void;
+}
+
+export function LobbyScreen({ room, username, onAccepted }: Props) {
+  const t = useT();
+  const { user, config } = useSession();
+  const { state, retry } = useGuestLobby(room.id, username);
+
+  useEffect(() => {
+    if (state.phase === 'accepted') onAccepted(state.livekit);
+  }, [state, onAccepted]);
+
+  const canSignIn = !user && (config?.authentication?.oidc || config?.authentication?.local);
+  const signIn = () => (config?.authentication?.oidc ? location.assign(loginUrl(location.href)) : navigate('/'));
+
+  let title: string;
+  let body: string;
+  let ended = false;
+  switch (state.phase) {
+    case 'denied':
+      title = t('lobby.deniedTitle');
+      body = t('lobby.denied');
+      ended = true;
+      break;
+    case 'timeout':
+      title = t('lobby.timeoutTitle');
+      body = t('lobby.timeout');
+      ended = true;
+      break;
+    case 'error':
+      title = t('lobby.waitingTitle');
+      body = t('common.error', { message: state.message });
+      ended = true;
+      break;
+    default:
+      title = t('lobby.waitingTitle');
+      body = t('lobby.waiting');
+  }
+
+  return (
+    <main className="center-page">
+      <section className="card stack narrow" aria-live="polite" data-lobby-phase={state.phase}>
+        {!ended && <div className="spinner" aria-hidden="true" />}
+        <h1>{title}</h1>
+        <p role={ended ? 'alert' : 'status'}>{body}</p>
+        {state.phase === 'waiting' && state.transport === 'polling' && <p className="muted small">{t('lobby.polling')}</p>}
+        {room.access_level === 'trusted' && canSignIn && !ended && (
+          <div className="hint stack">
+            <p>{t('lobby.trustedHint')}</p>
+            <button type="button" className="btn secondary" onClick={signIn}>
+              {t('lobby.signIn')}
+            </button>
+          </div>
+        )}
+        <div className="row wrap">
+          {ended && (
+            <button type="button" className="btn primary" onClick={retry}>
+              {t('lobby.askAgain')}
+            </button>
+          )}
+          <button type="button" className="btn secondary" onClick={() => navigate('/')}>
+            {t('lobby.leave')}
+          </button>
+        </div>
+      </section>
+    </main>
+  );
+}

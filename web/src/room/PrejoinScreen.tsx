@@ -1,0 +1,198 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import {
+  createLocalAudioTrack,
+  createLocalTracks,
+  createLocalVideoTrack,
+  Room as LKRoom,
+  Track,
+  type LocalAudioTrack,
+  type LocalTrack,
+  type LocalVideoTrack,
+} from 'livekit-client';
+import { useSession } from '../auth/session';
+import { useT } from '../i18n/i18n';
+import { loadDisplayName, MAX_NAME, saveDisplayName } from '../lib/displayName';
+import type { JoinChoices } from './choices';
+import { useMicLevel } from './useMicLevel';
+
+interface Props {
+  slug: string;
+  busy: boolean;
+  error: string | null;
+  onJoin: (choices: JoinChoices) => void;
+}
+
+export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
+  const t = useT();
+  const { user } = useSession();
+  const [name, setName] = useState(() => loadDisplayName());
+  const [audio, setAudio] = useState<LocalAudioTrack>();
+  const [video, setVideo] = useState<LocalVideoTrack>();
+  const [audioOn, setAudioOn] = useState(true);
+  const [videoOn, setVideoOn] = useState(true);
+  const [mics, setMics] = useState<MediaDeviceInfo[]>([]);
+  const [cams, setCams] = useState<MediaDeviceInfo[]>([]);
+  const [micId, setMicId] = useState<string>();
+  const [camId, setCamId] = useState<string>();
+  const [mediaError, setMediaError] = useState<string | null>(null);
+  const [nameMissing, setNameMissing] = useState(false);
+  const videoEl = useRef<HTMLVideoElement>(null);
+  const level = useMicLevel(audioOn ? audio : undefined);
+
+  // Open camera and microphone once; release them when the screen goes.
+  useEffect(() => {
+    let live = true;
+    let opened: LocalTrack[] = [];
+    (async () => {
+      try {
+        opened = await createLocalTracks({ audio: true, video: true });
+      } catch (err) {
+        setMediaError(err instanceof Error ? err.message : String(err));
+        // One device may work without the other.
+        for (const make of [() => createLocalAudioTrack(), () => createLocalVideoTrack()]) {
+          try {
+            opened.push(await make());
+          } catch {
+            // Reported above.
+          }
+        }
+      }
+      if (!live) {
+        opened.forEach((tr) => tr.stop());
+        return;
+      }
+      for (const tr of opened) {
+        if (tr.kind === Track.Kind.Audio) setAudio(tr as LocalAudioTrack);
+        else setVideo(tr as LocalVideoTrack);
+      }
+      const [m, c] = await Promise.all([LKRoom.getLocalDevices('audioinput', false), LKRoom.getLocalDevices('videoinput', false)]);
+      if (!live) return;
+      setMics(m);
+      setCams(c);
+    })();
+    return () => {
+      live = false;
+      opened.forEach((tr) => tr.stop());
+    };
+  }, []);
+
+  useEffect(() => {
+    const el = videoEl.current;
+    if (!video || !el || !videoOn) return;
+    video.attach(el);
+    return () => void video.detach(el);
+  }, [video, videoOn]);
+
+  useEffect(() => {
+    if (!video) return;
+    if (videoOn) void video.unmute();
+    else void video.mute();
+  }, [video, videoOn]);
+  useEffect(() => {
+    if (!audio) return;
+    if (audioOn) void audio.unmute();
+    else void audio.mute();
+  }, [audio, audioOn]);
+
+  async function pickMic(id: string) {
+    setMicId(id);
+    await audio?.setDeviceId(id);
+  }
+  async function pickCam(id: string) {
+    setCamId(id);
+    await video?.setDeviceId(id);
+  }
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    const username = user ? user.full_name || user.email : name.trim();
+    if (!username) {
+      setNameMissing(true);
+      return;
+    }
+    if (!user) saveDisplayName(username);
+    onJoin({
+      username,
+      audioEnabled: audioOn && !!audio,
+      videoEnabled: videoOn && !!video,
+      audioDeviceId: micId ?? audio?.mediaStreamTrack.getSettings().deviceId,
+      videoDeviceId: camId ?? video?.mediaStreamTrack.getSettings().deviceId,
+    });
+  }
+
+  return (
+    <main className="prejoin">
+      <div className="preview">
+        {video && videoOn ? (
+          <video ref={videoEl} muted playsInline autoPlay className="mirror" aria-label={t('prejoin.camera')} />
+        ) : (
+          <div className="preview-off">{t('prejoin.cameraOff')}</div>
+        )}
+        <label className="meter">
+          <span className="visually-hidden">{t('prejoin.level')}</span>
+          <meter min={0} max={1} value={level} aria-label={t('prejoin.level')} />
+        </label>
+      </div>
+      <form className="card stack" onSubmit={submit} aria-labelledby="prejoin-title">
+        <h1 id="prejoin-title">{t('prejoin.title')}</h1>
+        <p className="muted">{t('prejoin.room', { slug })}</p>
+        {!user && (
+          <label className="field">
+            <span>{t('prejoin.name')}</span>
+            <input
+              name="username"
+              autoComplete="name"
+              maxLength={MAX_NAME}
+              value={name}
+              aria-invalid={nameMissing}
+              onChange={(e) => (setName(e.target.value), setNameMissing(false))}
+            />
+          </label>
+        )}
+        {nameMissing && (
+          <p className="error" role="alert">
+            {t('prejoin.nameRequired')}
+          </p>
+        )}
+        <div className="row wrap">
+          <label className="toggle">
+            <input type="checkbox" checked={audioOn} disabled={!audio} onChange={(e) => setAudioOn(e.target.checked)} />
+            {t('prejoin.micOn')}
+          </label>
+          <label className="toggle">
+            <input type="checkbox" checked={videoOn} disabled={!video} onChange={(e) => setVideoOn(e.target.checked)} />
+            {t('prejoin.cameraOn')}
+          </label>
+        </div>
+        <DeviceSelect label={t('prejoin.microphone')} devices={mics} value={micId ?? audio?.mediaStreamTrack.getSettings().deviceId} onChange={pickMic} />
+        <DeviceSelect label={t('prejoin.camera')} devices={cams} value={camId ?? video?.mediaStreamTrack.getSettings().deviceId} onChange={pickCam} />
+        {mediaError && <p className="warning">{t('prejoin.blocked', { message: mediaError })}</p>}
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="btn primary big" disabled={busy}>
+          {busy ? t('prejoin.joining') : t('prejoin.join')}
+        </button>
+      </form>
+    </main>
+  );
+}
+
+function DeviceSelect(props: { label: string; devices: MediaDeviceInfo[]; value?: string; onChange: (id: string) => void }) {
+  const t = useT();
+  return (
+    <label className="field">
+      <span>{props.label}</span>
+      <select value={props.value ?? ''} disabled={props.devices.length === 0} onChange={(e) => props.onChange(e.target.value)}>
+        {props.devices.length === 0 && <option value="">{t('prejoin.noDevice')}</option>}
+        {props.devices.map((d, i) => (
+          <option key={d.deviceId || i} value={d.deviceId}>
+            {d.label || `${props.label} ${i + 1}`}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
