@@ -31,6 +31,10 @@ func (s *Server) routes() {
 	m.Handle("PUT "+api+"/rooms/{id}/{$}", s.handleRoomUpdate(false))
 	m.Handle("PATCH "+api+"/rooms/{id}/{$}", s.handleRoomUpdate(true))
 	m.Handle("DELETE "+api+"/rooms/{id}/{$}", s.handleRoomDelete())
+	if s.LiveKitSignal != nil {
+		m.Handle("/rtc", s.LiveKitSignal)
+		m.Handle("/rtc/", s.LiveKitSignal)
+	}
 	if s.LiveKitWebhook != nil {
 		m.Handle("POST "+api+"/rooms/webhooks-livekit/{$}", s.LiveKitWebhook)
 	}

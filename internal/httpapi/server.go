@@ -39,6 +39,9 @@ type Deps struct {
 	Web http.Handler
 	// LiveKitWebhook receives LiveKit's signed webhooks (nil: route absent).
 	LiveKitWebhook http.Handler
+	// LiveKitSignal forwards LiveKit signalling (/rtc) to the in-process SFU
+	// (nil with an external LiveKit, which browsers reach directly).
+	LiveKitSignal http.Handler
 	// SessionTTL is how long a sign-in lasts.
 	SessionTTL time.Duration
 	// TrustedOrigins may send cross-origin unsafe requests (besides PublicURL).

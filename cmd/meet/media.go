@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"meet/internal/config"
+	"meet/internal/livekit"
+)
+
+// media is the LiveKit side of meet: where browsers connect, how the server
+// API is reached, and the in-process SFU when there is one.
+type media struct {
+	apiURL    string // server API (http://…)
+	publicURL string // what browsers connect to (ws:// or wss://)
+	apiKey    string
+	apiSecret string
+	embedded  *livekit.Embedded
+	// proxy forwards /rtc (LiveKit signalling) to the in-process SFU so that
+	// browsers need only meet's own HTTP port plus the UDP media port.
+	proxy http.Handler
+}
+
+// startMedia connects to the external LiveKit when configured, else starts
+// the SFU in-process with webhooks pointed at this server's listener.
+func startMedia(ctx context.Context, cfg *config.Config, publicURL *url.URL, listenAddr net.Addr, log *slog.Logger) (*media, error) {
+	lk := cfg.LiveKit
+	if lk.URL != "" {
+		m := &media{apiURL: httpScheme(lk.URL), publicURL: wsScheme(lk.URL), apiKey: lk.APIKey, apiSecret: lk.APISecret}
+		if lk.PublicURL != "" {
+			m.publicURL = wsScheme(lk.PublicURL)
+		}
+		log.Info("using external LiveKit", "url", m.apiURL, "public_url", m.publicURL)
+		return m, nil
+	}
+	key, secret, err := livekit.LoadOrCreateSecret(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	port := strconv.Itoa(listenAddr.(*net.TCPAddr).Port)
+	e := cfg.LiveKit.Embedded
+	sfu, err := livekit.StartEmbedded(ctx, livekit.EmbeddedOptions{
+		BindAddress: e.BindAddress, Port: e.Port, RTCUDPPort: e.UDPPort,
+		NodeIP: e.NodeIP, UseExternalIP: e.UseExternalIP, Interfaces: e.Interfaces,
+		APIKey: key, APISecret: secret,
+		WebhookURLs: []string{"http://127.0.0.1:" + port + "/api/v1.0/rooms/webhooks-livekit/"},
+	}, log)
+	if err != nil {
+		return nil, err
+	}
+	target, _ := url.Parse(sfu.HTTPURL())
+	m := &media{apiURL: sfu.HTTPURL(), apiKey: key, apiSecret: secret, embedded: sfu,
+		publicURL: wsScheme(publicURL.String()), proxy: httputil.NewSingleHostReverseProxy(target)}
+	if lk.PublicURL != "" {
+		m.publicURL = wsScheme(lk.PublicURL)
+	}
+	log.Info("LiveKit runs in-process", "signalling", m.publicURL+"/rtc", "media_udp_port", sfu.RTCUDPPort(),
+		"node_ip", e.NodeIP, "hint", "for other machines set MEET_LIVEKIT_NODE_IP, MEET_LIVEKIT_INTERFACES and open the UDP port")
+	return m, nil
+}
+
+func (m *media) stop() {
+	if m.embedded != nil {
+		m.embedded.Stop()
+	}
+}
+
+// wsScheme turns an http(s) URL into the ws(s) URL LiveKit clients expect.
+func wsScheme(u string) string {
+	u = strings.TrimSuffix(u, "/")
+	switch {
+	case strings.HasPrefix(u, "https://"):
+		return "wss://" + strings.TrimPrefix(u, "https://")
+	case strings.HasPrefix(u, "http://"):
+		return "ws://" + strings.TrimPrefix(u, "http://")
+	}
+	return u
+}
+
+// httpScheme turns a ws(s) URL into the http(s) URL of LiveKit's server API.
+func httpScheme(u string) string {
+	u = strings.TrimSuffix(u, "/")
+	switch {
+	case strings.HasPrefix(u, "wss://"):
+		return "https://" + strings.TrimPrefix(u, "wss://")
+	case strings.HasPrefix(u, "ws://"):
+		return "http://" + strings.TrimPrefix(u, "ws://")
+	}
+	return u
+}
+

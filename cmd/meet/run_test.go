@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// startMeet runs the whole program in-process on a free port with the given
+// environment, waits until /healthz answers, and stops it when the test ends.
+func startMeet(t *testing.T, env map[string]string) (baseURL string) {
+	t.Helper()
+	vars := map[string]string{
+		"MEET_ADDR":             "127.0.0.1:0",
+		"MEET_DATA_DIR":         t.TempDir(),
+		"MEET_LIVEKIT_PORT":     "0",
+		"MEET_LIVEKIT_UDP_PORT": "0",
+		"MEET_LOG_LEVEL":        "warn",
+	}
+	for k, v := range env {
+		vars[k] = v
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	out, outW := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, func(k string) string { return vars[k] }, strings.NewReader(""), outW, io.Discard)
+		outW.Close()
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("run returned %v after shutdown", err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Error("run did not return within 20 s of shutdown")
+		}
+	})
+	ready := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if u, ok := strings.CutPrefix(sc.Text(), "meet is ready on "); ok {
+				ready <- u
+			}
+		}
+	}()
+	select {
+	case baseURL = <-ready:
+	case err := <-done:
+		t.Fatalf("run exited before serving: %v", err)
+	case <-time.After(60 * time.Second):
+		t.Fatal("meet did not start within 60 s")
+	}
+	waitHealthy(t, baseURL)
+	return baseURL
+}
+
+// waitHealthy polls /healthz until it answers 200 or a deadline passes.
+func waitHealthy(t *testing.T, baseURL string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := http.Get(baseURL + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/healthz not ready: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond) // polling interval, bounded by the deadline above
+	}
+}
+
+func getJSON(t *testing.T, url string, into any) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(into); err != nil {
+		t.Fatalf("GET %s: decoding: %v", url, err)
+	}
+	return resp.StatusCode
+}
+
+func TestRunServesConfigAndHealth(t *testing.T) {
+	base := startMeet(t, nil)
+	var cfg map[string]any
+	if code := getJSON(t, base+"/api/v1.0/config/", &cfg); code != http.StatusOK {
+		t.Fatalf("config/ status %d", code)
+	}
+	resource, _ := cfg["resource"].(map[string]any)
+	if resource["default_access_level"] != "public" {
+		t.Errorf("config resource = %v, want default_access_level public", cfg["resource"])
+	}
+	authn, _ := cfg["authentication"].(map[string]any)
+	if authn["local"] != true || authn["oidc"] != false {
+		t.Errorf("config authentication = %v, want local accounts only", cfg["authentication"])
+	}
+	lk, _ := cfg["livekit"].(map[string]any)
+	if want := "ws://" + strings.TrimPrefix(base, "http://"); lk["url"] != want {
+		t.Errorf("livekit url = %v, want %s (signalling is proxied on meet's port)", lk["url"], want)
+	}
+	var ready map[string]any
+	if code := getJSON(t, base+"/readyz", &ready); code != http.StatusOK {
+		t.Errorf("/readyz status %d: %v", code, ready)
+	}
+}
+
+func TestRunRejectsInvalidConfiguration(t *testing.T) {
+	var stderr strings.Builder
+	err := run(context.Background(), []string{"serve"}, func(k string) string {
+		return map[string]string{"MEET_LOG_FORMAT": "xml", "MEET_DEFAULT_ACCESS_LEVEL": "secret"}[k]
+	}, strings.NewReader(""), io.Discard, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "MEET_LOG_FORMAT") || !strings.Contains(err.Error(), "MEET_DEFAULT_ACCESS_LEVEL") {
+		t.Fatalf("run = %v, want an error naming both settings", err)
+	}
+}
+
+func TestVersionAndUnknownCommand(t *testing.T) {
+	var out, errOut strings.Builder
+	if err := run(context.Background(), []string{"version"}, func(string) string { return "" }, nil, &out, &errOut); err != nil || !strings.HasPrefix(out.String(), "meet ") {
+		t.Errorf("version: err=%v out=%q", err, out.String())
+	}
+	if err := run(context.Background(), []string{"frobnicate"}, func(string) string { return "" }, nil, &out, &errOut); err != errUsage || !strings.Contains(errOut.String(), `unknown command "frobnicate"`) {
+		t.Errorf("unknown command: err=%v stderr=%q", err, errOut.String())
+	}
+}

@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/redis/go-redis/v9"
+
+	"meet/internal/auth"
+	"meet/internal/auth/local"
+	"meet/internal/auth/oidc"
+	"meet/internal/config"
+	"meet/internal/httpapi"
+	"meet/internal/livekit"
+	"meet/internal/rooms"
+	"meet/internal/storage"
+	"meet/web"
+)
+
+// serve runs the server until ctx ends, then shuts it down gracefully.
+func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.Writer) error {
+	log.Info("starting meet", "version", buildVersion(), "config", cfg.String())
+	secretKey, err := loadOrCreateSecretKey(cfg.SecretKey, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	if cfg.SecretKey == "" && cfg.DatabaseURL != "" {
+		log.Warn("MEET_SECRET_KEY is not set: each replica generates its own; set it when running several")
+	}
+	_ = secretKey
+
+	db, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+
+	var rdb *redis.Client
+	if cfg.RedisURL != "" {
+		opts, err := redis.ParseURL(cfg.RedisURL)
+		if err != nil {
+			return fmt.Errorf("MEET_REDIS_URL: %w", err)
+		}
+		rdb = redis.NewClient(opts)
+		defer rdb.Close()
+		if err := rdb.Ping(ctx).Err(); err != nil {
+			return fmt.Errorf("redis: %w", err)
+		}
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
+	}
+	defer ln.Close()
+	publicURL, err := publicURLOf(cfg, ln.Addr())
+	if err != nil {
+		return err
+	}
+
+	md, err := startMedia(ctx, cfg, publicURL, ln.Addr(), log)
+	if err != nil {
+		return err
+	}
+	defer md.stop()
+	lkClient := livekit.NewClient(livekit.ClientOptions{URL: md.apiURL, APIKey: md.apiKey, APISecret: md.apiSecret})
+	tokens := livekit.NewTokenIssuer(livekit.TokenOptions{APIKey: md.apiKey, APISecret: md.apiSecret, PublicURL: md.publicURL, TTL: cfg.LiveKit.TokenTTL})
+	webhooks := livekit.NewWebhookReceiver(livekit.WebhookOptions{
+		APIKey: md.apiKey, APISecret: md.apiSecret, RoomFilter: cfg.LiveKit.WebhookFilterRegex,
+	}, log)
+
+	roomSvc := rooms.NewService(db, db, tokens, lkClient, rooms.Options{
+		DefaultAccessLevel:       rooms.AccessLevel(cfg.Rooms.DefaultAccessLevel),
+		AllowUnregistered:        cfg.Rooms.AllowUnregistered,
+		AuthenticatedCanEditName: cfg.Rooms.AuthenticatedCanEditName,
+	}, log)
+
+	var sessions auth.SessionStore = db
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	deps := httpapi.Deps{
+		Log: log, PublicURL: publicURL, Rooms: roomSvc, Users: db, Sessions: sessions,
+		Registry: registry, SessionTTL: cfg.Session.TTL, LiveKitWebhook: webhooks,
+		LiveKitSignal: md.proxy,
+		Ready:         readiness(db, rdb, lkClient),
+		Web:           web.Handler(cfg.WebDir, log, md.publicURL),
+	}
+	if err := wireSignIn(ctx, cfg, &deps, db, publicURL, log); err != nil {
+		return err
+	}
+	deps.PublicConfig = publicConfig(cfg, md, deps)
+	api, err := httpapi.New(deps)
+	if err != nil {
+		return err
+	}
+
+	srv := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("meet is ready", "url", publicURL.String(), "listen", ln.Addr().String(), "engine", db.Engine(), "redis", rdb != nil)
+	fmt.Fprintf(stdout, "meet is ready on %s\n", publicURL)
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return nil
+}
+
+// publicURLOf is MEET_PUBLIC_URL, or http://localhost:<port> of the listener.
+func publicURLOf(cfg *config.Config, addr net.Addr) (*url.URL, error) {
+	if cfg.PublicURL != "" {
+		return url.Parse(cfg.PublicURL)
+	}
+	return &url.URL{Scheme: "http", Host: fmt.Sprintf("localhost:%d", addr.(*net.TCPAddr).Port)}, nil
+}
+
+// readiness lists what /readyz checks.
+func readiness(db *storage.DB, rdb *redis.Client, lk *livekit.Client) []httpapi.Check {
+	checks := []httpapi.Check{{Name: "database", Check: db.Ping}, {Name: "livekit", Check: lk.Ping}}
+	if rdb != nil {
+		checks = append(checks, httpapi.Check{Name: "redis", Check: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }})
+	}
+	return checks
+}
+
+// wireSignIn sets up OIDC and local accounts as configured.
+func wireSignIn(ctx context.Context, cfg *config.Config, deps *httpapi.Deps, db *storage.DB, publicURL *url.URL, log *slog.Logger) error {
+	if cfg.OIDC.Issuer != "" {
+		rp, err := oidc.New(oidc.Config{
+			Issuer: cfg.OIDC.Issuer, ClientID: cfg.OIDC.ClientID, ClientSecret: cfg.OIDC.ClientSecret,
+			Scopes: cfg.OIDC.Scopes, ExtraAuthParams: cfg.OIDC.ExtraAuthParams,
+			RedirectURL: publicURL.JoinPath("/api/v1.0/callback/").String(),
+		}, nil, log)
+		if err != nil {
+			return err
+		}
+		deps.OIDC = rp
+		deps.OIDCUsers = oidc.NewUsers(db, oidc.UserPolicy{
+			FallbackToEmail: cfg.OIDC.FallbackToEmail, CreateUser: cfg.OIDC.CreateUser,
+			FullNameClaims: cfg.OIDC.FullNameClaims, ShortNameClaim: cfg.OIDC.ShortNameClaim,
+		}, nil)
+		deps.ReturnToAllowedHosts = cfg.OIDC.RedirectAllowedHosts
+	}
+	if cfg.Local.Enabled(cfg.OIDC) {
+		a, err := local.NewAuthenticator(db, local.DefaultArgon2id(),
+			local.NewMemoryLimiter(10, time.Minute, nil), local.NewMemoryLimiter(10, time.Minute, nil), log)
+		if err != nil {
+			return err
+		}
+		deps.LocalLogin = a
+	}
+	return nil
+}
