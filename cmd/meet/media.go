@@ -94,4 +94,3 @@ func httpScheme(u string) string {
 	}
 	return u
 }
-
