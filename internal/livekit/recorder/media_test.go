@@ -1,0 +1,266 @@
+package recorder
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/livekit/protocol/auth"
+	"github.com/livekit/protocol/livekit"
+	protologger "github.com/livekit/protocol/logger"
+	lksdk "github.com/livekit/server-sdk-go/v2"
+	"github.com/pion/webrtc/v4"
+	"github.com/pion/webrtc/v4/pkg/media"
+	"github.com/pion/webrtc/v4/pkg/media/ivfreader"
+)
+
+// The fixtures are real encoder output, committed so that publishing needs
+// no ffmpeg (only the ffprobe assertions do):
+//
+//	ffmpeg -f lavfi -i sine=frequency=440:duration=2:sample_rate=48000 -ac 1 \
+//	  -c:a libopus -b:a 24k -frame_duration 20 -application audio testdata/tone.ogg
+//	ffmpeg -f lavfi -i testsrc2=size=320x180:rate=30:duration=2 -c:v libvpx -b:v 200k \
+//	  -g 10 -keyint_min 10 -auto-alt-ref 0 -deadline realtime -cpu-used 8 testdata/testsrc.ivf
+const (
+	toneFixture  = "testdata/tone.ogg"
+	videoFixture = "testdata/testsrc.ivf"
+	audioFrame   = 20 * time.Millisecond
+	// videoFrame is explicit: the SDK's IVF pacing is wrong (pitfall 6).
+	videoFrame = 33 * time.Millisecond
+)
+
+// oggPage is a parsed Ogg page.
+type oggPage struct {
+	flags   byte
+	granule int64
+	serial  uint32
+	seq     uint32
+	crcOK   bool
+	packets [][]byte // packets completed on this page
+}
+
+// parseOgg splits an Ogg stream into pages and packets and checks every
+// page's CRC. A truncated final page (crash) ends parsing without error.
+func parseOgg(b []byte) ([]oggPage, error) {
+	var pages []oggPage
+	var partial []byte
+	for len(b) > 0 {
+		if len(b) < 27 || string(b[:4]) != "OggS" {
+			if len(b) < 27 {
+				return pages, nil
+			}
+			return pages, fmt.Errorf("bad capture pattern at page %d", len(pages))
+		}
+		n := int(b[26])
+		if len(b) < 27+n {
+			return pages, nil
+		}
+		table := b[27 : 27+n]
+		size := 0
+		for _, v := range table {
+			size += int(v)
+		}
+		if len(b) < 27+n+size {
+			return pages, nil
+		}
+		raw := append([]byte(nil), b[:27+n+size]...)
+		want := binary.LittleEndian.Uint32(raw[22:])
+		binary.LittleEndian.PutUint32(raw[22:], 0)
+		p := oggPage{
+			flags:   b[5],
+			granule: int64(binary.LittleEndian.Uint64(b[6:])),
+			serial:  binary.LittleEndian.Uint32(b[14:]),
+			seq:     binary.LittleEndian.Uint32(b[18:]),
+			crcOK:   oggCRC(0, raw) == want,
+		}
+		data := b[27+n : 27+n+size]
+		for _, v := range table {
+			partial = append(partial, data[:v]...)
+			data = data[v:]
+			if v < 255 {
+				p.packets = append(p.packets, partial)
+				partial = nil
+			}
+		}
+		pages = append(pages, p)
+		b = b[27+n+size:]
+	}
+	return pages, nil
+}
+
+// readOpusFixture returns the audio packets of an Ogg Opus file.
+func readOpusFixture(t *testing.T) [][]byte {
+	t.Helper()
+	b, err := os.ReadFile(toneFixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, err := parseOgg(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pkts [][]byte
+	for _, p := range pages {
+		for _, pkt := range p.packets {
+			if !bytes.HasPrefix(pkt, []byte("OpusHead")) && !bytes.HasPrefix(pkt, []byte("OpusTags")) {
+				pkts = append(pkts, pkt)
+			}
+		}
+	}
+	return pkts
+}
+
+// readVP8Fixture returns the frames of an IVF file.
+func readVP8Fixture(t *testing.T) [][]byte {
+	t.Helper()
+	f, err := os.Open(videoFixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, _, err := ivfreader.NewWith(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var frames [][]byte
+	for {
+		frame, _, err := r.ParseNextFrame()
+		if errors.Is(err, io.EOF) {
+			return frames
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		frames = append(frames, frame)
+	}
+}
+
+// loopProvider hands out fixture frames in a loop with an explicit
+// duration, count frames in all, and records when the first and last went
+// out. The SDK paces samples by their duration.
+type loopProvider struct {
+	lksdk.BaseSampleProvider
+	frames [][]byte
+	dur    time.Duration
+	count  int
+
+	mu          sync.Mutex
+	n           int
+	first, last time.Time
+}
+
+func (p *loopProvider) NextSample(context.Context) (media.Sample, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.n >= p.count {
+		return media.Sample{}, io.EOF
+	}
+	now := time.Now()
+	if p.n == 0 {
+		p.first = now
+	}
+	p.last = now
+	f := p.frames[p.n%len(p.frames)]
+	p.n++
+	return media.Sample{Data: f, Duration: p.dur}, nil
+}
+
+// span returns when the first sample went out and when the media ended.
+func (p *loopProvider) span() (time.Time, time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.first, p.last.Add(p.dur)
+}
+
+// publisher is a Go participant sending fixture audio and optionally video.
+type publisher struct {
+	identity     string
+	room         *lksdk.Room
+	audio, video *loopProvider
+	done         chan struct{} // closed when every provider reached its end
+}
+
+func joinToken(t *testing.T, room, identity string) string {
+	t.Helper()
+	at := auth.NewAccessToken(testAPIKey, testAPISecret).
+		SetIdentity(identity).
+		SetName("Name of " + identity).
+		SetVideoGrant(&auth.VideoGrant{RoomJoin: true, Room: room}).
+		SetValidFor(time.Hour)
+	jwt, err := at.ToJWT()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return jwt
+}
+
+// publish joins room as identity and publishes audio (and video) for d.
+func publish(t *testing.T, wsURL, room, identity string, withVideo bool, d time.Duration) *publisher {
+	t.Helper()
+	lkRoom, err := lksdk.ConnectToRoomWithToken(wsURL, joinToken(t, room, identity), lksdk.NewRoomCallback(),
+		lksdk.WithAutoSubscribe(false), lksdk.WithLogger(protologger.GetDiscardLogger()))
+	if err != nil {
+		t.Fatalf("publisher %s: connect: %v", identity, err)
+	}
+	t.Cleanup(lkRoom.Disconnect)
+	p := &publisher{identity: identity, room: lkRoom, done: make(chan struct{})}
+	var wg sync.WaitGroup
+
+	start := func(prov *loopProvider, c webrtc.RTPCodecCapability, opts *lksdk.TrackPublicationOptions) {
+		track, err := lksdk.NewLocalSampleTrack(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wg.Add(1)
+		if err := track.StartWrite(prov, wg.Done); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := lkRoom.LocalParticipant.PublishTrack(track, opts); err != nil {
+			t.Fatalf("publisher %s: publish: %v", identity, err)
+		}
+	}
+	p.audio = &loopProvider{frames: readOpusFixture(t), dur: audioFrame, count: int(d / audioFrame)}
+	start(p.audio, webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2},
+		&lksdk.TrackPublicationOptions{Name: "mic", Source: livekit.TrackSource_MICROPHONE})
+	if withVideo {
+		p.video = &loopProvider{frames: readVP8Fixture(t), dur: videoFrame, count: int(d / videoFrame)}
+		start(p.video, webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000},
+			&lksdk.TrackPublicationOptions{Name: "camera", Source: livekit.TrackSource_CAMERA, VideoWidth: 320, VideoHeight: 180})
+	}
+	go func() {
+		wg.Wait()
+		close(p.done)
+	}()
+	return p
+}
+
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", d, what)
+		}
+		<-tick.C
+	}
+}
+
+// waitChan waits for ch to close or fails after d.
+func waitChan(t *testing.T, ch <-chan struct{}, d time.Duration, what string) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(d):
+		t.Fatalf("timed out after %s waiting for %s", d, what)
+	}
+}
