@@ -1,0 +1,118 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"net/url"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// sqliteDialect is modernc.org/sqlite, a pure-Go SQLite.
+type sqliteDialect struct{}
+
+// sqliteTimeLayout is fixed-width so stored times sort and compare as text.
+const sqliteTimeLayout = "2006-01-02T15:04:05.000000Z07:00"
+
+// sqliteParams are added to every SQLite DSN unless it sets them itself:
+// WAL lets readers work while a writer commits; busy_timeout makes a writer
+// wait for the lock instead of failing; foreign keys enforce the cascades;
+// _txlock=immediate takes the write lock at BEGIN, so a read-then-write
+// transaction cannot fail half-way with SQLITE_BUSY and checks such as the
+// last-owner rule run serialized.
+var sqliteParams = []struct{ key, value string }{
+	{"_pragma", "journal_mode(WAL)"},
+	{"_pragma", "busy_timeout(5000)"},
+	{"_pragma", "foreign_keys(1)"},
+	{"_pragma", "synchronous(NORMAL)"},
+	{"_txlock", "immediate"},
+}
+
+func (sqliteDialect) name() string { return "sqlite" }
+
+func (sqliteDialect) open(dsn string) (*sql.DB, error) {
+	path, query, _ := strings.Cut(dsn, "?")
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range sqliteParams {
+		if p.key == "_pragma" {
+			name, _, _ := strings.Cut(p.value, "(")
+			if hasPragma(q["_pragma"], name) {
+				continue
+			}
+		} else if q.Has(p.key) {
+			continue
+		}
+		q.Add(p.key, p.value)
+	}
+	return sql.Open("sqlite", "file:"+strings.TrimPrefix(path, "file:")+"?"+q.Encode())
+}
+
+func hasPragma(list []string, name string) bool {
+	for _, p := range list {
+		if strings.HasPrefix(strings.ToLower(strings.TrimSpace(p)), name) {
+			return true
+		}
+	}
+	return false
+}
+
+func (sqliteDialect) rebind(q string) string { return q }
+
+func (sqliteDialect) timeArg(t time.Time) any { return t.UTC().Format(sqliteTimeLayout) }
+
+func (sqliteDialect) forUpdate() string { return "" }
+
+// binaryCollation is empty: SQLite compares text bytewise (BINARY) by default.
+func (sqliteDialect) binaryCollation() string { return "" }
+
+func (sqliteDialect) tableExists(ctx context.Context, t *txn, table string) (bool, error) {
+	var n int
+	err := t.queryRow(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", table).Scan(&n)
+	return n > 0, err
+}
+
+// lockMigrations has nothing to do: the immediate transaction holds the write lock.
+func (sqliteDialect) lockMigrations(context.Context, *txn) error { return nil }
+
+// sqliteUniqueTargets maps what SQLite names in "UNIQUE constraint failed: …"
+// to the constraint names of the PostgreSQL migrations.
+var sqliteUniqueTargets = map[string]string{
+	"rooms.slug":                      ucRoomSlug,
+	"rooms.pin_code":                  ucRoomPin,
+	"users.sub":                       ucUserSub,
+	"index 'users_email_subless_key'": ucUserEmail,
+	"resource_accesses.user_id, resource_accesses.room_id": ucAccessPair,
+}
+
+func (sqliteDialect) uniqueViolation(err error) (string, bool) {
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return "", false
+	}
+	if e.Code() != sqlite3.SQLITE_CONSTRAINT_UNIQUE && e.Code() != sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY {
+		return "", false
+	}
+	_, target, _ := strings.Cut(e.Error(), "UNIQUE constraint failed: ")
+	target, _, _ = strings.Cut(target, " (")
+	if c, ok := sqliteUniqueTargets[target]; ok {
+		return c, true
+	}
+	return target, true
+}
+
+func (sqliteDialect) foreignKeyViolation(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && e.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+}
+
+func (sqliteDialect) isBusy(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && (e.Code()&0xff == sqlite3.SQLITE_BUSY || e.Code()&0xff == sqlite3.SQLITE_LOCKED)
+}
