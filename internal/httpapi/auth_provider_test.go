@@ -215,8 +215,8 @@ func (b *browser) submitProviderForms(p page, issuer, login string) page {
 	b.t.Helper()
 	iss, _ := url.Parse(issuer)
 	for range 6 {
-		if p.url.Host != iss.Host {
-			return p
+		if p.url.Host != iss.Host || (p.status >= 300 && p.status < 400) {
+			return p // left the provider, or stopped on one of its redirects
 		}
 		m := formRe.FindStringSubmatch(p.body)
 		if m == nil {
