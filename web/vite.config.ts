@@ -18,8 +18,10 @@ export default defineConfig({
     proxy: { '/api': { target: api, changeOrigin: false } },
   },
   test: {
-    environment: 'jsdom',
+    // Pure logic runs in Node; files that need a DOM say so with @vitest-environment jsdom.
+    environment: 'node',
     include: ['src/**/*.test.{ts,tsx}'],
     restoreMocks: true,
+    setupFiles: ['src/test/setup.ts'],
   },
 });
