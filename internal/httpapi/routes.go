@@ -48,6 +48,13 @@ func (s *Server) routes() {
 	m.Handle("DELETE "+api+"/resource-accesses/{id}/{$}", s.handleAccessDelete())
 
 	// Lobby
+	if s.Lobby != nil {
+		m.Handle("POST "+api+"/rooms/{id}/request-entry/{$}", s.handleRequestEntry())
+		m.Handle("GET "+api+"/rooms/{id}/request-entry/stream/{$}", s.handleRequestEntryStream())
+		m.Handle("GET "+api+"/rooms/{id}/waiting-participants/{$}", s.handleWaitingParticipants())
+		m.Handle("GET "+api+"/rooms/{id}/waiting-participants/stream/{$}", s.handleWaitingParticipantsStream())
+		m.Handle("POST "+api+"/rooms/{id}/enter/{$}", s.handleEnter())
+	}
 
 	// Sign-in
 	m.Handle("GET "+api+"/logout/{$}", s.handleLogout())

@@ -13,6 +13,7 @@ import (
 	"meet/internal/auth"
 	"meet/internal/auth/local"
 	"meet/internal/auth/oidc"
+	"meet/internal/lobby"
 	"meet/internal/rooms"
 	"meet/internal/users"
 )
@@ -48,6 +49,10 @@ type Deps struct {
 	TrustedOrigins []string
 
 	// Lobby
+	// Lobby runs the waiting room (nil: the lobby routes are absent).
+	Lobby *lobby.Service
+	// LobbyHeartbeat is how often idle lobby push streams send a comment (0: 15 s).
+	LobbyHeartbeat time.Duration
 
 	// Sign-in
 	// OIDC signs people in through the identity provider (nil: OIDC sign-in

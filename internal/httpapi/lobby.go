@@ -1,0 +1,266 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"meet/internal/auth"
+	"meet/internal/lobby"
+	"meet/internal/rooms"
+)
+
+// LobbyCookie names the cookie that carries a guest's lobby participant id.
+const LobbyCookie = "lobbyParticipantId"
+
+// defaultHeartbeat is how often an idle push stream sends a comment, so
+// proxies keep it open and clients notice a dead connection.
+const defaultHeartbeat = 15 * time.Second
+
+// entryBody is request-entry's answer: {id, username, status, color, livekit}.
+type entryBody struct {
+	ID       string             `json:"id"`
+	Username string             `json:"username"`
+	Status   lobby.Status       `json:"status"`
+	Color    string             `json:"color"`
+	LiveKit  *rooms.LiveKitInfo `json:"livekit"`
+}
+
+func entryJSON(r lobby.Result) entryBody {
+	return entryBody{ID: r.ID, Username: r.Username, Status: r.Status, Color: r.Color, LiveKit: r.LiveKit}
+}
+
+// participantBody is one entry of waiting-participants.
+type participantBody struct {
+	ID       string       `json:"id"`
+	Username string       `json:"username"`
+	Status   lobby.Status `json:"status"`
+	Color    string       `json:"color"`
+}
+
+type participantsBody struct {
+	Participants []participantBody `json:"participants"`
+}
+
+func participantsJSON(list []lobby.Entry) participantsBody {
+	out := make([]participantBody, 0, len(list))
+	for _, e := range list {
+		out = append(out, participantBody{ID: e.ID, Username: e.Username, Status: e.Status, Color: e.Color})
+	}
+	return participantsBody{Participants: out}
+}
+
+// lobbyCookie returns the lobby cookie's value ("" when absent).
+func lobbyCookie(r *http.Request) string {
+	if c, err := r.Cookie(LobbyCookie); err == nil {
+		return c.Value
+	}
+	return ""
+}
+
+// lobbyError adds Retry-After to throttled answers and returns err.
+func lobbyError(w http.ResponseWriter, err error) error {
+	var te *lobby.ThrottleError
+	if errors.As(err, &te) {
+		w.Header().Set("Retry-After", strconv.Itoa(te.WaitSeconds()))
+	}
+	return err
+}
+
+// handleRequestEntry is POST rooms/{id}/request-entry/ {username}: knock,
+// or learn the decision. Every answer (re)sets the lobby cookie, a browser
+// session cookie (HttpOnly, SameSite=Lax, Secure over https).
+func (s *Server) handleRequestEntry() http.Handler {
+	return s.api(func(w http.ResponseWriter, r *http.Request) error {
+		cookie := lobbyCookie(r)
+		res, err := s.requestEntry(r, cookie)
+		if err != nil {
+			if cookie != "" {
+				s.setCookie(w, LobbyCookie, cookie, 0, true)
+			}
+			return lobbyError(w, err)
+		}
+		s.setCookie(w, LobbyCookie, res.ID, 0, true)
+		writeJSON(w, http.StatusOK, entryJSON(res))
+		return nil
+	})
+}
+
+func (s *Server) requestEntry(r *http.Request, cookie string) (lobby.Result, error) {
+	body, err := decodeObject(r)
+	if err != nil {
+		return lobby.Result{}, err
+	}
+	username, _, err := body.str("username")
+	if err != nil {
+		return lobby.Result{}, err
+	}
+	return s.Lobby.RequestEntry(r.Context(), auth.FromContext(r.Context()), r.PathValue("id"), cookie, username)
+}
+
+// handleWaitingParticipants is GET rooms/{id}/waiting-participants/.
+func (s *Server) handleWaitingParticipants() http.Handler {
+	return s.api(func(w http.ResponseWriter, r *http.Request) error {
+		list, err := s.Lobby.WaitingParticipants(r.Context(), auth.FromContext(r.Context()), r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, participantsJSON(list))
+		return nil
+	})
+}
+
+// handleEnter is POST rooms/{id}/enter/ {participant_id, allow_entry}.
+func (s *Server) handleEnter() http.Handler {
+	return s.api(func(w http.ResponseWriter, r *http.Request) error {
+		body, err := decodeObject(r)
+		if err != nil {
+			return err
+		}
+		var d lobby.Decision
+		if body.has("participant_id") {
+			id, _, err := body.str("participant_id")
+			if err != nil {
+				id = "" // not a string: reported as an invalid UUID after the rights check
+			}
+			d.ParticipantID = &id
+		}
+		if body.has("allow_entry") {
+			allow, _, err := body.boolean("allow_entry")
+			if err != nil {
+				return err
+			}
+			d.AllowEntry = &allow
+		}
+		if err := s.Lobby.Decide(r.Context(), auth.FromContext(r.Context()), r.PathValue("id"), d); err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"message": lobby.UpdatedMessage})
+		return nil
+	})
+}
+
+// handleRequestEntryStream is GET rooms/{id}/request-entry/stream/?username=…:
+// request-entry as Server-Sent Events. Errors found before the first event
+// are answered like request-entry's; then each status is an "event: status"
+// whose data is request-entry's JSON.
+func (s *Server) handleRequestEntryStream() http.Handler {
+	return s.api(func(w http.ResponseWriter, r *http.Request) error {
+		cookie := lobbyCookie(r)
+		st := s.newEventStream(w, r)
+		defer st.close()
+		err := s.Lobby.WatchEntry(r.Context(), auth.FromContext(r.Context()), r.PathValue("id"), cookie, r.URL.Query().Get("username"),
+			func(res lobby.Result) error {
+				if !st.started {
+					s.setCookie(w, LobbyCookie, res.ID, 0, true)
+				}
+				return st.send("status", entryJSON(res))
+			})
+		return st.end(lobbyError(w, err))
+	})
+}
+
+// handleWaitingParticipantsStream is GET rooms/{id}/waiting-participants/stream/:
+// the waiting list as Server-Sent Events ("event: participants", data as
+// waiting-participants), sent at once and on every change.
+func (s *Server) handleWaitingParticipantsStream() http.Handler {
+	return s.api(func(w http.ResponseWriter, r *http.Request) error {
+		st := s.newEventStream(w, r)
+		defer st.close()
+		err := s.Lobby.WatchWaiting(r.Context(), auth.FromContext(r.Context()), r.PathValue("id"),
+			func(list []lobby.Entry) error { return st.send("participants", participantsJSON(list)) })
+		return st.end(err)
+	})
+}
+
+// eventStream writes Server-Sent Events. Headers go out with the first event,
+// so errors before it are ordinary JSON answers; a heartbeat comment follows
+// every LobbyHeartbeat of silence.
+type eventStream struct {
+	s       *Server
+	w       http.ResponseWriter
+	r       *http.Request
+	rc      *http.ResponseController
+	mu      sync.Mutex
+	started bool
+	stop    chan struct{}
+	done    chan struct{}
+}
+
+func (s *Server) newEventStream(w http.ResponseWriter, r *http.Request) *eventStream {
+	return &eventStream{s: s, w: w, r: r, rc: http.NewResponseController(w), stop: make(chan struct{}), done: make(chan struct{})}
+}
+
+// send writes one event; an error means the client is gone.
+func (st *eventStream) send(event string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if !st.started {
+		st.started = true
+		h := st.w.Header()
+		h.Set("Content-Type", "text/event-stream")
+		h.Set("Cache-Control", "no-cache")
+		h.Set("X-Accel-Buffering", "no")
+		_ = st.rc.SetWriteDeadline(time.Time{}) // a stream outlives the server's write timeout
+		st.w.WriteHeader(http.StatusOK)
+		go st.heartbeat()
+	}
+	if _, err := st.w.Write([]byte("event: " + event + "\ndata: " + string(data) + "\n\n")); err != nil {
+		return err
+	}
+	return st.rc.Flush()
+}
+
+func (st *eventStream) heartbeat() {
+	defer close(st.done)
+	every := st.s.LobbyHeartbeat
+	if every <= 0 {
+		every = defaultHeartbeat
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-st.stop:
+			return
+		case <-t.C:
+			st.mu.Lock()
+			_, err := st.w.Write([]byte(": heartbeat\n\n"))
+			if err == nil {
+				err = st.rc.Flush()
+			}
+			st.mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}
+}
+
+// end returns err for the JSON error answer when nothing was streamed yet;
+// once streaming, an error can only be logged and the stream ends.
+func (st *eventStream) end(err error) error {
+	if err == nil || !st.started {
+		return err
+	}
+	st.s.log.WarnContext(st.r.Context(), "lobby stream ended", "err", err, "request_id", requestIDFrom(st.r.Context()))
+	return nil
+}
+
+// close stops the heartbeat and waits for it, so nothing writes after the handler returns.
+func (st *eventStream) close() {
+	close(st.stop)
+	st.mu.Lock()
+	started := st.started
+	st.mu.Unlock()
+	if started {
+		<-st.done
+	}
+}
