@@ -94,8 +94,8 @@ func FindAccount(ctx context.Context, store users.Store, email string) (*users.U
 	switch {
 	case err == nil && u.Issuer == Issuer:
 		return u, nil
-	case err == nil:
-		return nil, apperr.New(apperr.NotFound, "No local account has this e-mail address.")
+	case err == nil, apperr.Is(err, apperr.NotFound):
+		return nil, errNoAccount
 	case !apperr.Is(err, apperr.Conflict):
 		return nil, err
 	}
@@ -109,8 +109,10 @@ func FindAccount(ctx context.Context, store users.Store, email string) (*users.U
 			return &all[i], nil
 		}
 	}
-	return nil, apperr.New(apperr.NotFound, "No local account has this e-mail address.")
+	return nil, errNoAccount
 }
+
+var errNoAccount = apperr.New(apperr.NotFound, "No local account has this e-mail address.")
 
 // throttle records an attempt under key and turns a refusal into the
 // reference's throttled error.
