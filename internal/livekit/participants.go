@@ -119,6 +119,13 @@ func (c *Client) UpdateParticipant(ctx context.Context, room, identity string, u
 // one track of a participant; apperr.NotFound when the participant or the
 // track does not exist.
 func (c *Client) MutePublishedTrack(ctx context.Context, room, identity, trackSID string, muted bool) error {
+	// LiveKit forwards the mute to the participant's node without checking
+	// the participant exists; for a missing one the call then fails after
+	// a 3 s routing timeout as "unavailable". Looking it up first answers
+	// not_found at once.
+	if _, err := c.GetParticipant(ctx, room, identity); err != nil {
+		return err
+	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	_, err := c.rs.MutePublishedTrack(ctx, &lkproto.MuteRoomTrackRequest{Room: room, Identity: identity, TrackSid: trackSID, Muted: muted})
