@@ -1,0 +1,50 @@
+# meet — two commands on a fresh machine: `make run` and `make test`.
+
+GO        ?= go
+WEB_SRC   := $(shell find web/src web/index.html web/vite.config.ts web/tsconfig.json -type f 2>/dev/null)
+
+.PHONY: run test test-go test-web test-e2e build web lint tools clean
+
+## run: build the web front end (when Node is installed) and serve on http://localhost:8080
+run: web
+	$(GO) run ./cmd/meet serve
+
+## build: the meet binary, with the web front end embedded
+build: web
+	$(GO) build -o bin/meet ./cmd/meet
+
+## web: build the front end into web/dist (skipped without npm: the binary then serves a page that says how)
+web: web/dist/.built
+
+web/dist/.built: web/package-lock.json $(WEB_SRC)
+	@if command -v npm >/dev/null 2>&1; then \
+		(cd web && npm ci --no-audit --no-fund && npm run build) && touch $@; \
+	else echo "npm not found: serving the placeholder page; install Node.js to build the UI"; fi
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+
+testdata/oidc-provider/node_modules/.package-lock.json: testdata/oidc-provider/package-lock.json
+	cd testdata/oidc-provider && npm ci --no-audit --no-fund
+
+## test: every test — Go (race detector; PostgreSQL and Redis when MEET_TEST_DATABASE_URL / MEET_TEST_REDIS_URL are set), web unit tests, browser tests
+test: test-go test-web test-e2e
+
+test-go: testdata/oidc-provider/node_modules/.package-lock.json
+	$(GO) test -race -count=1 -timeout 30m ./...
+
+test-web: web/node_modules/.package-lock.json
+	cd web && npm test
+
+test-e2e: web
+	cd web && npm run test:e2e
+
+## lint: gofmt, go vet, staticcheck and a go mod tidy check
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo "gofmt would change the files above"; exit 1)
+	$(GO) vet ./...
+	staticcheck ./...
+	$(GO) mod tidy -diff
+
+clean:
+	rm -rf bin web/dist/assets web/dist/.built
