@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"strings"
 	"time"
@@ -32,6 +33,8 @@ type DB struct {
 	d   dialect
 	log *slog.Logger
 	now func() time.Time
+	// migrationFS holds migrations/<dialect>/*.sql; tests swap it.
+	migrationFS fs.FS
 }
 
 // Open connects to the database named by dsn. A DSN starting with
@@ -56,7 +59,7 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", d.name(), err)
 	}
-	db := &DB{sql: pool, d: d, log: log, now: time.Now}
+	db := &DB{sql: pool, d: d, log: log, now: time.Now, migrationFS: migrationFiles}
 	if err := db.Ping(ctx); err != nil {
 		pool.Close()
 		return nil, err

@@ -60,7 +60,7 @@ func loadMigrations(fsys fs.FS, dir string) ([]migration, error) {
 }
 
 func (db *DB) migrations() ([]migration, error) {
-	return loadMigrations(migrationFiles, "migrations/"+db.d.name())
+	return loadMigrations(db.migrationFS, "migrations/"+db.d.name())
 }
 
 // LatestVersion returns the newest schema version embedded in this binary
