@@ -220,7 +220,7 @@ func TestAccessesOfRoom(t *testing.T) {
 func TestListManagedAccesses(t *testing.T) {
 	forEngines(t, func(t *testing.T, db *storage.DB, clk *clock) {
 		alice, bob, carol := newUser(t, db), newUser(t, db), newUser(t, db)
-		owned := newRoom(t, db, "Owned", alice)           // alice owner
+		owned := newRoom(t, db, "Owned", alice)             // alice owner
 		administered := newRoom(t, db, "Administered", bob) // alice administrator
 		grant(t, db, administered, alice, rooms.Administrator)
 		membership := newRoom(t, db, "Member only", carol) // alice member: not listed
