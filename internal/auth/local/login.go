@@ -37,8 +37,11 @@ type Authenticator struct {
 // NewAuthenticator returns an Authenticator over store. byClient and byAccount
 // limit attempts per client address and per e-mail address. It hashes one
 // random password (the stand-in for unknown accounts), which takes as long as
-// one login.
+// one login. A nil log discards.
 func NewAuthenticator(store users.Store, hasher Hasher, byClient, byAccount Limiter, log *slog.Logger) (*Authenticator, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	dummy, err := hasher.Hash(auth.NewSessionID())
 	if err != nil {
 		return nil, fmt.Errorf("local: dummy hash: %w", err)

@@ -1,0 +1,211 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"meet/internal/auth/local"
+	"meet/internal/httpapi"
+	"meet/internal/storage"
+	"meet/internal/storage/storagetest"
+)
+
+// countingHasher counts Verify calls: every failed login must hash exactly
+// once, whether or not the e-mail address exists.
+type countingHasher struct {
+	local.Hasher
+	verifies atomic.Int64
+}
+
+func (c *countingHasher) Verify(pw, enc string) (bool, error) {
+	c.verifies.Add(1)
+	return c.Hasher.Verify(pw, enc)
+}
+
+type localEnv struct {
+	srv    *httptest.Server
+	db     *storage.DB
+	hasher *countingHasher
+	mu     sync.Mutex
+	now    time.Time
+}
+
+func (e *localEnv) clock() time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.now
+}
+
+func (e *localEnv) advance(d time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.now = e.now.Add(d)
+}
+
+func newLocalEnv(t *testing.T) *localEnv {
+	t.Helper()
+	ctx := context.Background()
+	e := &localEnv{db: storagetest.Open(t), now: time.Unix(2_000_000_000, 0),
+		hasher: &countingHasher{Hasher: local.Argon2id{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}}}
+	accounts := local.NewAccounts(e.db, e.hasher, nil)
+	if _, err := accounts.Add(ctx, "alice@example.com", "Alice Liddell", "wonderland"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := accounts.Add(ctx, "carol@example.com", "Carol", "disabled-pw"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := accounts.SetActive(ctx, "carol@example.com", false); err != nil {
+		t.Fatal(err)
+	}
+	authn, err := local.NewAuthenticator(e.db, e.hasher,
+		local.NewMemoryLimiter(local.DefaultAttempts, local.DefaultPeriod, e.clock),
+		local.NewMemoryLimiter(local.DefaultAttempts, local.DefaultPeriod, e.clock), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv = httptest.NewServer(nil)
+	t.Cleanup(e.srv.Close)
+	e.srv.Config.Handler = newServer(t, e.db, func(d *httpapi.Deps) {
+		d.LocalLogin = authn
+		d.ClientAddr = func(r *http.Request) string { return r.Header.Get("X-Test-Client") }
+	}, e.srv.URL)
+	return e
+}
+
+// localLogin posts credentials from client and returns the response.
+func (e *localEnv) localLogin(t *testing.T, b *browser, client, body string) page {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+api+"/local-login/", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Test-Client", client)
+	return b.do(req)
+}
+
+func creds(email, password string) string {
+	b, _ := json.Marshal(map[string]string{"email": email, "password": password})
+	return string(b)
+}
+
+func TestLocalLogin(t *testing.T) {
+	e := newLocalEnv(t)
+
+	t.Run("right password signs in", func(t *testing.T) {
+		b := newBrowser(t)
+		p := e.localLogin(t, b, "198.51.100.1", creds("alice@example.com", "wonderland"))
+		if p.status != http.StatusNoContent {
+			t.Fatalf("local-login = %d %s, want 204", p.status, p.body)
+		}
+		cookies := strings.Join(p.header.Values("Set-Cookie"), "\n")
+		for _, want := range []string{httpapi.SessionCookie + "=", "HttpOnly", "SameSite=Lax", httpapi.CSRFCookie + "="} {
+			if !strings.Contains(cookies, want) {
+				t.Errorf("Set-Cookie lacks %q:\n%s", want, cookies)
+			}
+		}
+		me := b.get(e.srv.URL + api + "/users/me/")
+		if me.status != http.StatusOK || !strings.Contains(me.body, `"full_name":"Alice Liddell"`) {
+			t.Fatalf("users/me/ = %d %s", me.status, me.body)
+		}
+		// Logout ends the session; without a provider it goes home.
+		if p := b.get(e.srv.URL + api + "/logout/"); p.url.Path != "/" {
+			t.Fatalf("logout landed on %s", p.url)
+		}
+		if me := b.get(e.srv.URL + api + "/users/me/"); me.status != http.StatusUnauthorized {
+			t.Fatalf("users/me/ after logout = %d", me.status)
+		}
+	})
+
+	const generic = `{"detail":"Invalid e-mail or password."}`
+	for _, tt := range []struct{ name, body string }{
+		{"wrong password", creds("alice@example.com", "wonderlanD")},
+		{"unknown e-mail", creds("nobody@example.com", "wonderland")},
+		{"disabled account with its right password", creds("carol@example.com", "disabled-pw")},
+	} {
+		t.Run(tt.name+" gets the one generic 401 after one hash", func(t *testing.T) {
+			b := newBrowser(t)
+			before := e.hasher.verifies.Load()
+			p := e.localLogin(t, b, "198.51.100.2", tt.body)
+			if n := e.hasher.verifies.Load() - before; n != 1 {
+				t.Errorf("password hash verified %d times, want exactly 1 (same work on every path)", n)
+			}
+			if p.status != http.StatusUnauthorized || strings.TrimSpace(p.body) != generic {
+				t.Fatalf("local-login = %d %s, want 401 %s", p.status, p.body, generic)
+			}
+			if b.cookie(e.srv.URL, httpapi.SessionCookie) != "" {
+				t.Fatal("a failed login set a session cookie")
+			}
+		})
+	}
+
+	t.Run("missing fields", func(t *testing.T) {
+		p := e.localLogin(t, newBrowser(t), "198.51.100.3", `{"email": 3}`)
+		if p.status != http.StatusBadRequest || !strings.Contains(p.body, `"password":["This field is required."]`) || !strings.Contains(p.body, `"email"`) {
+			t.Fatalf("local-login = %d %s", p.status, p.body)
+		}
+	})
+
+	t.Run("rate limited per account and per client", func(t *testing.T) {
+		e.advance(time.Minute) // forget the attempts of the subtests above
+		b := newBrowser(t)
+		for i := range local.DefaultAttempts {
+			client := "203.0.113." + string(rune('1'+i%5))
+			if p := e.localLogin(t, b, client, creds("alice@example.com", "guess")); p.status != http.StatusUnauthorized {
+				t.Fatalf("attempt %d: %d %s", i+1, p.status, p.body)
+			}
+		}
+		p := e.localLogin(t, b, "203.0.113.99", creds("ALICE@example.com", "wonderland"))
+		if p.status != http.StatusTooManyRequests || !strings.Contains(p.body, `"Request was throttled. Expected available in 6 seconds."`) {
+			t.Fatalf("attempt past the account's limit: %d %s, want 429", p.status, p.body)
+		}
+		for i := range local.DefaultAttempts {
+			p := e.localLogin(t, b, "192.0.2.50", creds("user"+string(rune('a'+i))+"@example.com", "x"))
+			if p.status != http.StatusUnauthorized {
+				t.Fatalf("client attempt %d: %d", i+1, p.status)
+			}
+		}
+		if p := e.localLogin(t, b, "192.0.2.50", creds("bob@example.com", "x")); p.status != http.StatusTooManyRequests {
+			t.Fatalf("attempt past the client's limit: %d %s, want 429", p.status, p.body)
+		}
+		e.advance(time.Minute)
+		if p := e.localLogin(t, b, "203.0.113.99", creds("alice@example.com", "wonderland")); p.status != http.StatusNoContent {
+			t.Fatalf("after a minute: %d %s", p.status, p.body)
+		}
+	})
+}
+
+func TestSessionCookieSecureOnHTTPS(t *testing.T) {
+	db := storagetest.Open(t)
+	hasher := local.Argon2id{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+	if _, err := local.NewAccounts(db, hasher, nil).Add(context.Background(), "alice@example.com", "Alice", "wonderland"); err != nil {
+		t.Fatal(err)
+	}
+	authn, err := local.NewAuthenticator(db, hasher, nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := newServer(t, db, func(d *httpapi.Deps) { d.LocalLogin = authn }, "https://meet.example")
+	req := httptest.NewRequest(http.MethodPost, "https://meet.example"+api+"/local-login/", strings.NewReader(creds("alice@example.com", "wonderland")))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	if rec.Code != http.StatusNoContent {
+		t.Fatalf("local-login = %d %s", rec.Code, rec.Body)
+	}
+	for _, c := range rec.Result().Cookies() {
+		if !c.Secure {
+			t.Errorf("cookie %s is not Secure on an https site", c.Name)
+		}
+		if c.Name == httpapi.SessionCookie && (!c.HttpOnly || c.MaxAge != int((12*time.Hour).Seconds())) {
+			t.Errorf("session cookie %+v: want HttpOnly, 12 h", c)
+		}
+		if c.Name == httpapi.CSRFCookie && c.HttpOnly {
+			t.Error("csrftoken must be readable by scripts")
+		}
+	}
+}
