@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -18,9 +19,11 @@ import (
 	"meet/internal/auth"
 	"meet/internal/auth/local"
 	"meet/internal/auth/oidc"
+	"meet/internal/cache"
 	"meet/internal/config"
 	"meet/internal/httpapi"
 	"meet/internal/livekit"
+	"meet/internal/lobby"
 	"meet/internal/rooms"
 	"meet/internal/storage"
 	"meet/web"
@@ -88,14 +91,21 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	}, log)
 
 	var sessions auth.SessionStore = db
+	if rdb != nil {
+		sessions = cache.NewSessionsRedis(rdb, "meet:session:", nil)
+	}
+	lobbySvc, loops := newLobby(cfg, rdb, roomSvc, lkClient, log)
+	webhooks.Subscribe(livekit.EventRoomFinished, func(ctx context.Context, e livekit.Event) error {
+		return lobbySvc.ClearRoom(ctx, e.Room)
+	})
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	deps := httpapi.Deps{
 		Log: log, PublicURL: publicURL, Rooms: roomSvc, Users: db, Sessions: sessions,
 		Registry: registry, SessionTTL: cfg.Session.TTL, LiveKitWebhook: webhooks,
-		LiveKitSignal: md.proxy,
-		Ready:         readiness(db, rdb, lkClient),
-		Web:           web.Handler(cfg.WebDir, log, md.publicURL),
+		LiveKitSignal: md.proxy, Lobby: lobbySvc,
+		Ready: readiness(db, rdb, lkClient),
+		Web:   web.Handler(cfg.WebDir, log, md.publicURL),
 	}
 	if err := wireSignIn(ctx, cfg, &deps, db, publicURL, log); err != nil {
 		return err
@@ -105,6 +115,17 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	if err != nil {
 		return err
 	}
+
+	bgCtx, stopLoops := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	for _, loop := range loops {
+		wg.Go(func() {
+			if err := loop(bgCtx); err != nil {
+				log.Error("background worker stopped", "err", err)
+			}
+		})
+	}
+	defer func() { stopLoops(); wg.Wait() }()
 
 	srv := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
@@ -171,4 +192,26 @@ func wireSignIn(ctx context.Context, cfg *config.Config, deps *httpapi.Deps, db 
 		deps.LocalLogin = a
 	}
 	return nil
+}
+
+// newLobby builds the waiting room on Redis when configured (shared by every
+// replica, with push across them through pub/sub), else in memory. It returns
+// the background loops to run.
+func newLobby(cfg *config.Config, rdb *redis.Client, roomSvc *rooms.Service, lk *livekit.Client, log *slog.Logger) (*lobby.Service, []func(context.Context) error) {
+	d := lobby.Deps{Rooms: roomSvc, Notifier: lk, Log: log}
+	var loops []func(context.Context) error
+	if rdb != nil {
+		broker := cache.NewLobbyBrokerRedis(rdb, "meet:lobby-events:", log)
+		d.Store = cache.NewLobbyRedis(rdb, "meet:lobby:", cfg.Lobby.AcceptedTimeout)
+		d.Broker, d.Limiter = broker, cache.NewLimiterRedis(rdb, "meet:limit:")
+		loops = append(loops, broker.Run)
+	} else {
+		store := cache.NewLobbyMemory(nil)
+		d.Store, d.Broker, d.Limiter = store, cache.NewLobbyBrokerMemory(), cache.NewLimiterMemory(nil)
+		loops = append(loops, store.Run)
+	}
+	return lobby.NewService(d, lobby.Options{
+		WaitingTTL: cfg.Lobby.WaitingTimeout, AcceptedTTL: cfg.Lobby.AcceptedTimeout,
+		DeniedTTL: cfg.Lobby.DeniedTimeout, ThrottleLimit: cfg.Lobby.RequestEntryPerMin,
+	}), loops
 }
