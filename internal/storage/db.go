@@ -132,7 +132,7 @@ func (db *DB) write(ctx context.Context, op string, fn func(*txn) error) error {
 
 // read runs fn in a read-only transaction: one consistent snapshot.
 func (db *DB) read(ctx context.Context, op string, fn func(*txn) error) error {
-	return db.inTx(ctx, op, &sql.TxOptions{ReadOnly: true}, fn)
+	return db.inTx(ctx, op, db.d.readOnly(), fn)
 }
 
 func (db *DB) inTx(ctx context.Context, op string, opts *sql.TxOptions, fn func(*txn) error) (err error) {

@@ -14,6 +14,9 @@ type dialect interface {
 	name() string
 	// open returns a connection pool for dsn, configured for meet.
 	open(dsn string) (*sql.DB, error)
+	// readOnly returns the options of a read-only transaction that sees one
+	// snapshot of the database, so a count and its page agree.
+	readOnly() *sql.TxOptions
 	// rebind rewrites ? placeholders to the engine's syntax.
 	rebind(q string) string
 	// timeArg converts a UTC time to the value stored in a timestamp column.

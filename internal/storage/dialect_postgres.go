@@ -34,6 +34,12 @@ func (postgresDialect) open(dsn string) (*sql.DB, error) {
 	return db, nil
 }
 
+// readOnly asks for REPEATABLE READ: under the default READ COMMITTED each
+// statement would see its own snapshot.
+func (postgresDialect) readOnly() *sql.TxOptions {
+	return &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
+}
+
 // rebind rewrites ? to $1, $2…; the queries of this package never hold a
 // literal question mark.
 func (postgresDialect) rebind(q string) string {

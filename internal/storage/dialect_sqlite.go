@@ -63,6 +63,9 @@ func hasPragma(list []string, name string) bool {
 	return false
 }
 
+// readOnly begins a deferred transaction, which in WAL mode reads one snapshot.
+func (sqliteDialect) readOnly() *sql.TxOptions { return &sql.TxOptions{ReadOnly: true} }
+
 func (sqliteDialect) rebind(q string) string { return q }
 
 func (sqliteDialect) timeArg(t time.Time) any { return t.UTC().Format(sqliteTimeLayout) }
