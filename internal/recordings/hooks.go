@@ -14,7 +14,7 @@ import (
 
 // Messages of the hooks.
 const (
-	EventProcessedMessage     = "Event processed."
+	EventProcessedMessage      = "Event processed."
 	NotificationIgnoredMessage = "Notification ignored."
 )
 
