@@ -46,10 +46,10 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	var (
-		d   dialect
-		err error
-	)
+	if dsn == "" {
+		return nil, errors.New("storage: open: empty database DSN")
+	}
+	var d dialect
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		d = postgresDialect{}
 	} else {
