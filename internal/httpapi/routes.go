@@ -70,6 +70,15 @@ func (s *Server) routes() {
 	}
 
 	// Recordings
+	m.Handle("POST "+api+"/rooms/{id}/start-recording/{$}", s.handleRecordingStart())
+	m.Handle("POST "+api+"/rooms/{id}/stop-recording/{$}", s.handleRecordingStop())
+	m.Handle("GET "+api+"/recordings/{$}", s.handleRecordingList())
+	m.Handle("GET "+api+"/recordings/media-auth/{$}", s.handleRecordingMediaAuth())
+	m.Handle("POST "+api+"/recordings/storage-hook/{$}", s.handleRecordingStorageHook())
+	m.Handle("POST "+api+"/recordings/external-process-hook/{$}", s.handleRecordingExternalProcessHook())
+	m.Handle("GET "+api+"/recordings/{id}/{$}", s.handleRecordingRetrieve())
+	m.Handle("DELETE "+api+"/recordings/{id}/{$}", s.handleRecordingDelete())
+	m.Handle("GET "+api+"/recordings/{id}/download/{$}", s.handleRecordingDownload())
 }
 
 var _ http.Handler = (*Server)(nil)

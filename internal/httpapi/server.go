@@ -14,6 +14,7 @@ import (
 	"meet/internal/auth/local"
 	"meet/internal/auth/oidc"
 	"meet/internal/lobby"
+	"meet/internal/recordings"
 	"meet/internal/rooms"
 	"meet/internal/users"
 )
@@ -69,6 +70,11 @@ type Deps struct {
 	// ClientAddr returns the client address login rate limits count against
 	// (nil: the connection's remote address; set it behind a reverse proxy).
 	ClientAddr func(r *http.Request) string
+
+	// Recordings
+	// Recordings runs recordings and transcripts (nil or disabled: every
+	// recording route answers 404 {"detail":"Not found."}).
+	Recordings *recordings.Service
 }
 
 // Server is the HTTP adapter.
