@@ -61,11 +61,35 @@ func (o jsonObject) isNull(field string) bool { return string(o[field]) == "null
 // str decodes a string field; ok is false when absent. Numbers are refused.
 func (o jsonObject) str(field string) (s string, ok bool, err error) {
 	raw, present := o[field]
-	if !present {
+	switch {
+	case !present:
 		return "", false, nil
+	case string(raw) == "null":
+		return "", true, apperr.Field(field, "This field may not be null.")
 	}
-	if err := json.Unmarshal(raw, &s); err != nil || string(raw) == "null" {
+	if err := json.Unmarshal(raw, &s); err != nil {
 		return "", true, apperr.Field(field, "Not a valid string.")
+	}
+	return s, true, nil
+}
+
+// choice decodes a field whose value must be a string that valid accepts;
+// ok is false when absent. As in DRF, a refused value is quoted in the
+// message, whatever its JSON type ("3" is not a valid choice.).
+func (o jsonObject) choice(field string, valid func(string) bool) (s string, ok bool, err error) {
+	raw, present := o[field]
+	switch {
+	case !present:
+		return "", false, nil
+	case string(raw) == "null":
+		return "", true, apperr.Field(field, "This field may not be null.")
+	}
+	if err := json.Unmarshal(raw, &s); err != nil {
+		s = string(raw)
+		return s, true, apperr.Field(field, `"`+s+`" is not a valid choice.`)
+	}
+	if !valid(s) {
+		return s, true, apperr.Field(field, `"`+s+`" is not a valid choice.`)
 	}
 	return s, true, nil
 }

@@ -100,17 +100,17 @@ func roomFields(body jsonObject) (name *string, level *rooms.AccessLevel, cfg ro
 	problems := apperr.Fields{}
 	if n, ok, err := body.str("name"); ok {
 		if err != nil {
-			problems.Add("name", "Not a valid string.")
+			problems.Merge(err)
 		} else {
 			name = &n
 		}
 	}
-	if l, ok, err := body.str("access_level"); ok {
-		al := rooms.AccessLevel(l)
-		switch {
-		case err != nil || !al.Valid():
-			problems.Add("access_level", `"`+l+`" is not a valid choice.`)
-		default:
+	validLevel := func(l string) bool { return rooms.AccessLevel(l).Valid() }
+	if l, ok, err := body.choice("access_level", validLevel); ok {
+		if err != nil {
+			problems.Merge(err)
+		} else {
+			al := rooms.AccessLevel(l)
 			level = &al
 		}
 	}

@@ -2,6 +2,8 @@ package rooms
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
 
 	"meet/internal/apperr"
 	"meet/internal/auth"
@@ -21,6 +23,8 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, in CreateInput) 
 	if !p.Authenticated() {
 		return View{}, errUnauthenticated
 	}
+	// Names are trimmed as DRF's CharField does before validation.
+	in.Name = strings.TrimSpace(in.Name)
 	slug, err := NameAndSlug(in.Name)
 	if err != nil {
 		return View{}, err
@@ -92,17 +96,18 @@ func (s *Service) Update(ctx context.Context, p auth.Principal, idOrSlug string,
 		return View{}, errNoPermission
 	}
 	if in.Name != nil {
-		slug, err := NameAndSlug(*in.Name)
+		name := strings.TrimSpace(*in.Name)
+		slug, err := NameAndSlug(name)
 		if err != nil {
 			return View{}, err
 		}
-		room.Name, room.Slug = *in.Name, slug
+		room.Name, room.Slug = name, slug
 	}
 	mediaChanged := false
 	if in.AccessLevel != nil && *in.AccessLevel != room.AccessLevel {
 		room.AccessLevel, mediaChanged = *in.AccessLevel, true
 	}
-	if in.Configuration != nil {
+	if in.Configuration != nil && !sameConfiguration(in.Configuration, room.Configuration) {
 		room.Configuration, mediaChanged = in.Configuration, true
 	}
 	if err := s.store.UpdateRoom(ctx, room); err != nil {
@@ -166,3 +171,14 @@ var (
 	errUnauthenticated = apperr.New(apperr.Unauthenticated, "Authentication credentials were not provided.")
 	errNoPermission    = apperr.New(apperr.Forbidden, "You do not have permission to perform this action.")
 )
+
+// sameConfiguration reports whether two configurations hold the same JSON
+// (so that sending the current configuration again is not a change).
+func sameConfiguration(a, b Configuration) bool {
+	if len(a) == 0 && len(b) == 0 {
+		return true
+	}
+	ja, errA := json.Marshal(a)
+	jb, errB := json.Marshal(b)
+	return errA == nil && errB == nil && string(ja) == string(jb)
+}

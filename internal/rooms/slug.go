@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -20,7 +19,6 @@ const (
 
 var (
 	uuidDashed    = regexp.MustCompile(`^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$`)
-	uuidBraced    = regexp.MustCompile(`^(urn:uuid:)?\{?[0-9a-fA-F]{8}(-?[0-9a-fA-F]{4}){3}-?[0-9a-fA-F]{12}\}?$`)
 	slugDashSpace = regexp.MustCompile(`[-\s]+`)
 )
 
@@ -37,7 +35,12 @@ func Slugify(name string) string {
 	}
 	var kept strings.Builder
 	for _, r := range strings.ToLower(b.String()) {
-		if r == '_' || r == '-' || unicode.IsSpace(r) || ('a' <= r && r <= 'z') || ('0' <= r && r <= '9') {
+		switch {
+		case isPythonSpace(r):
+			// Python's \s also matches \v and the separators \x1c-\x1f,
+			// which Go's does not: write them as plain spaces.
+			kept.WriteByte(' ')
+		case r == '_' || r == '-' || ('a' <= r && r <= 'z') || ('0' <= r && r <= '9'):
 			kept.WriteRune(r)
 		}
 	}
@@ -45,10 +48,50 @@ func Slugify(name string) string {
 	return strings.Trim(s, "-_")
 }
 
-// LooksLikeUUID reports whether s parses as a UUID in any of the usual
-// spellings (with or without dashes, braces or a urn:uuid: prefix). Such
-// slugs are reserved so that a slug can never be confused with a room id.
-func LooksLikeUUID(s string) bool { return uuidBraced.MatchString(s) }
+// isPythonSpace reports whether the ASCII rune r is whitespace for Python's
+// str.isspace, which Django's slugify relies on.
+func isPythonSpace(r rune) bool {
+	return r == ' ' || ('\t' <= r && r <= '\r') || (0x1c <= r && r <= 0x1f)
+}
+
+// LooksLikeUUID reports whether s parses as a UUID the way Python's
+// uuid.UUID does, so that the reference's reserved names stay reserved: the
+// "urn:" and "uuid:" markers and surrounding braces are dropped, every dash
+// is removed (wherever it stands), and 32 hexadecimal digits remain (which
+// Python's int(…, 16) also accepts with a 0x prefix or single underscores
+// between digits). Such slugs are refused so that a slug can never be
+// confused with a room id.
+func LooksLikeUUID(s string) bool {
+	h := strings.ReplaceAll(strings.ReplaceAll(s, "urn:", ""), "uuid:", "")
+	h = strings.ReplaceAll(strings.Trim(h, "{}"), "-", "")
+	return len(h) == 32 && isPythonHexInt(h)
+}
+
+// isPythonHexInt reports whether Python's int(s, 16) accepts the ASCII
+// string s: optional surrounding spaces, an optional sign and 0x prefix, then
+// hexadecimal digits with single underscores between them.
+func isPythonHexInt(s string) bool {
+	s = strings.TrimFunc(s, isPythonSpace)
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		s = s[1:]
+	}
+	if len(s) >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
+		s = strings.TrimPrefix(s[2:], "_")
+	}
+	afterDigit := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '_' && afterDigit:
+			afterDigit = false
+		case ('0' <= c && c <= '9') || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F'):
+			afterDigit = true
+		default:
+			return false
+		}
+	}
+	return afterDigit
+}
 
 // CanonicalUUID returns the dashed lower-case form of a UUID written with or
 // without dashes, and whether s was one.
@@ -76,7 +119,7 @@ func NameAndSlug(name string) (string, error) {
 	case len(slug) > MaxSlugLength:
 		return "", apperr.Field("slug", fmt.Sprintf("Ensure this value has at most %d characters (it has %d).", MaxSlugLength, len(slug)))
 	case LooksLikeUUID(slug):
-		return "", apperr.Field("name", fmt.Sprintf("Room name %q is reserved.", name))
+		return "", apperr.Field("name", `Room name "`+name+`" is reserved.`)
 	}
 	return slug, nil
 }
