@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"meet/internal/livekit/livekittest"
 )
 
 // startMeet runs the whole program in-process on a free port with the given
@@ -137,4 +139,37 @@ func TestVersionAndUnknownCommand(t *testing.T) {
 	if err := run(context.Background(), []string{"frobnicate"}, func(string) string { return "" }, nil, &out, &errOut); err != errUsage || !strings.Contains(errOut.String(), `unknown command "frobnicate"`) {
 		t.Errorf("unknown command: err=%v stderr=%q", err, errOut.String())
 	}
+}
+
+// TestTwoGuestsMeetInAnUnregisteredRoom is the one-binary promise: two people
+// who open the same room name get tokens from the API that connect to the
+// in-process SFU (through meet's own port) and exchange media.
+func TestTwoGuestsMeetInAnUnregisteredRoom(t *testing.T) {
+	base := startMeet(t, nil)
+	type roomReply struct {
+		ID      *string `json:"id"`
+		Slug    string  `json:"slug"`
+		LiveKit struct {
+			URL, Room, Token string
+		} `json:"livekit"`
+	}
+	var a, b roomReply
+	if code := getJSON(t, base+"/api/v1.0/rooms/Équipe%20Produit/?username=Alice", &a); code != http.StatusOK {
+		t.Fatalf("retrieve: status %d", code)
+	}
+	if code := getJSON(t, base+"/api/v1.0/rooms/equipe-produit/?username=Bob", &b); code != http.StatusOK {
+		t.Fatalf("retrieve: status %d", code)
+	}
+	if a.ID != nil || a.Slug != "equipe-produit" || a.LiveKit.Room != "equipe-produit" || b.LiveKit.Room != a.LiveKit.Room {
+		t.Fatalf("unexpected rooms: %+v / %+v", a, b)
+	}
+	alice := livekittest.Join(t, a.LiveKit.URL, a.LiveKit.Token)
+	bob := livekittest.Join(t, b.LiveKit.URL, b.LiveKit.Token)
+	if alice.Name() != "Alice" || bob.Name() != "Bob" || alice.Identity() == bob.Identity() {
+		t.Fatalf("participants: %q/%q identities %q/%q", alice.Name(), bob.Name(), alice.Identity(), bob.Identity())
+	}
+	if err := alice.PublishSilence(t); err != nil {
+		t.Fatalf("publish: %v", err)
+	}
+	bob.WaitForMediaFrom(t, alice.Identity(), 10*time.Second)
 }

@@ -1,0 +1,106 @@
+// Package livekittest gives tests outside internal/livekit real LiveKit
+// participants (Go SDK clients) without importing the SDK themselves, so the
+// rule "only internal/livekit imports LiveKit" holds for test code too.
+//
+// It is for tests only.
+package livekittest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/pion/webrtc/v4"
+	"github.com/pion/webrtc/v4/pkg/media"
+
+	lksdk "github.com/livekit/server-sdk-go/v2"
+	lkproto "github.com/livekit/protocol/livekit"
+)
+
+// Participant is a connected Go SDK participant.
+type Participant struct {
+	room *lksdk.Room
+	// packets receives the sender identity of every RTP packet received.
+	packets chan string
+}
+
+// Join connects to wsURL with token and disconnects when the test ends.
+func Join(t testing.TB, wsURL, token string) *Participant {
+	t.Helper()
+	p := &Participant{packets: make(chan string, 256)}
+	cb := lksdk.NewRoomCallback()
+	cb.OnTrackSubscribed = func(track *webrtc.TrackRemote, _ *lksdk.RemoteTrackPublication, rp *lksdk.RemoteParticipant) {
+		go func() {
+			for {
+				if _, _, err := track.ReadRTP(); err != nil {
+					return
+				}
+				select {
+				case p.packets <- rp.Identity():
+				default:
+				}
+			}
+		}()
+	}
+	room, err := lksdk.ConnectToRoomWithToken(wsURL, token, cb, lksdk.WithDisableRegionDiscovery())
+	if err != nil {
+		t.Fatalf("livekittest: join %s: %v", wsURL, err)
+	}
+	p.room = room
+	t.Cleanup(room.Disconnect)
+	return p
+}
+
+// Identity is the participant's LiveKit identity.
+func (p *Participant) Identity() string { return string(p.room.LocalParticipant.Identity()) }
+
+// Name is the participant's display name as the SFU knows it.
+func (p *Participant) Name() string { return p.room.LocalParticipant.Name() }
+
+// Attributes are the participant's attributes as the SFU knows them.
+func (p *Participant) Attributes() map[string]string { return p.room.LocalParticipant.Attributes() }
+
+// PublishSilence publishes a microphone track and sends an Opus silence
+// frame every 20 ms until the test ends.
+func (p *Participant) PublishSilence(t testing.TB) error {
+	t.Helper()
+	track, err := lksdk.NewLocalSampleTrack(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2})
+	if err != nil {
+		return err
+	}
+	if _, err := p.room.LocalParticipant.PublishTrack(track, &lksdk.TrackPublicationOptions{Name: "mic", Source: lkproto.TrackSource_MICROPHONE}); err != nil {
+		return err
+	}
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				_ = track.WriteSample(media.Sample{Data: []byte{0xf8, 0xff, 0xfe}, Duration: 20 * time.Millisecond}, nil)
+			}
+		}
+	}()
+	t.Cleanup(func() { close(stop); <-done })
+	return nil
+}
+
+// WaitForMediaFrom waits until an RTP packet from identity arrives, failing
+// the test after timeout.
+func (p *Participant) WaitForMediaFrom(t testing.TB, identity string, timeout time.Duration) {
+	t.Helper()
+	deadline := time.After(timeout)
+	for {
+		select {
+		case from := <-p.packets:
+			if from == identity {
+				return
+			}
+		case <-deadline:
+			t.Fatalf("livekittest: no media from %s within %s", identity, timeout)
+		}
+	}
+}
