@@ -90,11 +90,13 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		AuthenticatedCanEditName: cfg.Rooms.AuthenticatedCanEditName,
 	}, log)
 
+	lobbySvc, loops := newLobby(cfg, rdb, roomSvc, lkClient, log)
 	var sessions auth.SessionStore = db
 	if rdb != nil {
 		sessions = cache.NewSessionsRedis(rdb, "meet:session:", nil)
+	} else {
+		loops = append(loops, func(ctx context.Context) error { return purgeSessions(ctx, db, log) })
 	}
-	lobbySvc, loops := newLobby(cfg, rdb, roomSvc, lkClient, log)
 	webhooks.Subscribe(livekit.EventRoomFinished, func(ctx context.Context, e livekit.Event) error {
 		return lobbySvc.ClearRoom(ctx, e.Room)
 	})
@@ -214,4 +216,22 @@ func newLobby(cfg *config.Config, rdb *redis.Client, roomSvc *rooms.Service, lk 
 		WaitingTTL: cfg.Lobby.WaitingTimeout, AcceptedTTL: cfg.Lobby.AcceptedTimeout,
 		DeniedTTL: cfg.Lobby.DeniedTimeout, ThrottleLimit: cfg.Lobby.RequestEntryPerMin,
 	}), loops
+}
+
+// purgeSessions deletes expired database sessions every ten minutes until ctx ends.
+func purgeSessions(ctx context.Context, db *storage.DB, log *slog.Logger) error {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			if n, err := db.DeleteExpiredSessions(ctx); err != nil {
+				log.Warn("purging expired sessions failed", "err", err)
+			} else if n > 0 {
+				log.Debug("purged expired sessions", "count", n)
+			}
+		}
+	}
 }
