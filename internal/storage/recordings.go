@@ -358,3 +358,17 @@ func (db *DB) ListExpiredRecordings(ctx context.Context, cutoff time.Time) ([]re
 	})
 	return list, err
 }
+
+// CreateRecordingAccess gives userID a role on a recording (administration
+// and tests; the API only creates the starter's owner access).
+func (db *DB) CreateRecordingAccess(ctx context.Context, recordingID, userID string, role rooms.Role) error {
+	now := db.timestamp()
+	return db.write(ctx, "create recording access", func(t *txn) error {
+		_, err := t.exec(ctx, `INSERT INTO recording_accesses (id, recording_id, user_id, role, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, newID(), recordingID, userID, string(role), now, now)
+		if _, ok := db.d.uniqueViolation(err); ok {
+			return apperr.Wrap(apperr.Conflict, "Recording access with this User and Recording already exists.", err)
+		}
+		return err
+	})
+}
