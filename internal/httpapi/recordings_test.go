@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -96,9 +97,17 @@ func recordingJSON(r *recordings.Recording) map[string]any {
 		"id": r.ID, "room": map[string]any{"id": r.Room.ID, "name": r.Room.Name, "slug": r.Room.Slug, "access_level": string(r.Room.AccessLevel)},
 		"created_at": r.CreatedAt.UTC().Format("2006-01-02T15:04:05.999999999Z07:00"),
 		"updated_at": r.UpdatedAt.UTC().Format("2006-01-02T15:04:05.999999999Z07:00"),
-		"status":     string(r.Status), "mode": string(r.Mode), "options": jsonOf(r.Options),
+		"status":     string(r.Status), "mode": string(r.Mode), "options": optionsJSON(r.Options),
 		"key": "recordings/" + r.ID + "." + r.Mode.Extension(), "is_expired": false, "expired_at": nil,
 	}
+}
+
+// optionsJSON is the options object as JSON carries it.
+func optionsJSON(o recordings.Options) map[string]any {
+	b, _ := json.Marshal(o)
+	var out map[string]any
+	_ = json.Unmarshal(b, &out)
+	return out
 }
 
 func message(msg string) map[string]any { return map[string]any{"message": msg} }
