@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"net/http"
 
 	"meet/internal/apperr"
@@ -14,6 +15,27 @@ type accessBody struct {
 	User     string     `json:"user"`
 	Resource string     `json:"resource"`
 	Role     rooms.Role `json:"role"`
+}
+
+func validRole(r string) bool { return rooms.Role(r).Valid() }
+
+// pythonType names a JSON value's type the way DRF's messages do.
+func pythonType(raw []byte) string {
+	switch v := bytes.TrimSpace(raw); {
+	case len(v) == 0:
+		return "str"
+	case v[0] == '{':
+		return "dict"
+	case v[0] == '[':
+		return "list"
+	case v[0] == 't' || v[0] == 'f':
+		return "bool"
+	case v[0] == '"':
+		return "str"
+	case bytes.ContainsAny(v, ".eE"):
+		return "float"
+	}
+	return "int"
 }
 
 func accessJSON(a *rooms.Access) accessBody {
@@ -60,8 +82,10 @@ func uuidField(body jsonObject, field string, problems apperr.Fields) string {
 	switch {
 	case !ok:
 		problems.Add(field, "This field is required.")
+	case body.isNull(field):
+		problems.Add(field, "This field may not be null.")
 	case err != nil:
-		problems.Add(field, "Incorrect type. Expected pk value.")
+		problems.Add(field, "Incorrect type. Expected pk value, received "+pythonType(body[field])+".")
 	default:
 		id, valid := rooms.CanonicalUUID(v)
 		if !valid {
@@ -84,10 +108,8 @@ func (s *Server) handleAccessCreate() http.Handler {
 		}
 		problems := apperr.Fields{}
 		a := &rooms.Access{UserID: uuidField(body, "user", problems), RoomID: uuidField(body, "resource", problems), Role: rooms.Member}
-		if role, ok, err := body.str("role"); ok {
-			if err != nil || !rooms.Role(role).Valid() {
-				problems.Add("role", `"`+role+`" is not a valid choice.`)
-			}
+		if role, ok, err := body.choice("role", validRole); ok {
+			problems.Merge(err)
 			a.Role = rooms.Role(role)
 		}
 		if err := problems.Err(); err != nil {
@@ -113,17 +135,18 @@ func (s *Server) handleAccessUpdate() http.Handler {
 		if err != nil {
 			return err
 		}
-		role, ok, err := body.str("role")
-		if err != nil || (ok && !rooms.Role(role).Valid()) {
-			return apperr.Field("role", `"`+role+`" is not a valid choice.`)
+		role, ok, err := body.choice("role", validRole)
+		if err != nil {
+			return err
 		}
 		if !ok {
+			// Nothing to change, but the update rules still apply: an owner
+			// access is only its own user's to update.
 			a, err := s.Rooms.GetAccess(r.Context(), p, r.PathValue("id"))
 			if err != nil {
 				return err
 			}
-			writeJSON(w, http.StatusOK, accessJSON(a))
-			return nil
+			role = string(a.Role)
 		}
 		a, err := s.Rooms.UpdateAccessRole(r.Context(), p, r.PathValue("id"), rooms.Role(role))
 		if err != nil {

@@ -62,11 +62,12 @@ func (s *Service) UpdateAccessRole(ctx context.Context, p auth.Principal, id str
 	if !newRole.Valid() {
 		return nil, apperr.Field("role", `"`+string(newRole)+`" is not a valid choice.`)
 	}
+	// The reference refuses both with the same message.
 	if a.Role == Owner && a.UserID != p.UserID {
-		return nil, errNoPermission
+		return nil, apperr.New(apperr.Forbidden, OnlyOwnersAssignOwners)
 	}
 	if newRole == Owner && callerRole != Owner {
-		return nil, errNoPermission
+		return nil, apperr.New(apperr.Forbidden, OnlyOwnersAssignOwners)
 	}
 	return s.store.UpdateAccessRole(ctx, id, newRole)
 }
