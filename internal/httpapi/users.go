@@ -70,10 +70,26 @@ func (s *Server) handleUserList() http.Handler {
 	})
 }
 
+// validTimezone reports whether tz names an IANA time zone.
+func validTimezone(tz string) bool {
+	if tz == "" || tz == "Local" {
+		return false
+	}
+	_, err := time.LoadLocation(tz)
+	return err == nil
+}
+
 // handleUserUpdate lets users change their own preferences: timezone,
-// language, and the defaults of the rooms they create.
-func (s *Server) handleUserUpdate(partial bool) http.Handler {
+// language, and the defaults of the rooms they create. PUT and PATCH behave
+// alike, as no field is required.
+func (s *Server) handleUserUpdate() http.Handler {
 	return s.api(func(w http.ResponseWriter, r *http.Request) error {
+		if r.PathValue("id") == "me" {
+			// users/me/ is a read-only route of its own in the reference.
+			w.Header().Set("Allow", "GET")
+			writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"detail": `Method "` + r.Method + `" not allowed.`})
+			return nil
+		}
 		u, err := s.currentUser(r)
 		if err != nil {
 			return err
@@ -85,22 +101,16 @@ func (s *Server) handleUserUpdate(partial bool) http.Handler {
 		if err != nil {
 			return err
 		}
+		// Every writable field has a default in the reference's model, so
+		// none is required, with PUT as with PATCH.
 		problems := apperr.Fields{}
-		if tz, ok, err := body.str("timezone"); ok {
-			if _, lerr := time.LoadLocation(tz); err != nil || lerr != nil || tz == "" || tz == "Local" {
-				problems.Add("timezone", `"`+tz+`" is not a valid choice.`)
-			}
+		if tz, ok, err := body.choice("timezone", validTimezone); ok {
+			problems.Merge(err)
 			u.Timezone = tz
-		} else if !partial {
-			problems.Add("timezone", "This field is required.")
 		}
-		if lang, ok, err := body.str("language"); ok {
-			if err != nil || !slices.Contains(users.Languages, lang) {
-				problems.Add("language", `"`+lang+`" is not a valid choice.`)
-			}
+		if lang, ok, err := body.choice("language", func(l string) bool { return slices.Contains(users.Languages, l) }); ok {
+			problems.Merge(err)
 			u.Language = lang
-		} else if !partial {
-			problems.Add("language", "This field is required.")
 		}
 		if body.has("default_room_access_level") {
 			if body.isNull("default_room_access_level") {
