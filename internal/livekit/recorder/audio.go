@@ -69,6 +69,7 @@ func (a *audioWriter) write(jp jitterPacket) error {
 			return err
 		}
 	}
+	a.offsetMS = a.t.refineOffset(a.offsetMS, a.t.sinceStart(jp.at)-a.samples*1000/opusSampleRate)
 	if err := a.writeFrame(payload, n); err != nil {
 		return err
 	}

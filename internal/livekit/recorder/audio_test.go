@@ -27,10 +27,12 @@ func newTestTrack(t *testing.T, segment time.Duration) *trackRecorder {
 	}
 }
 
-func opusAt(ts uint32, b byte) jitterPacket {
+// opusAt is a 20 ms packet with timestamp base+off that arrives off
+// samples after 1 s into the recording, plus late.
+func opusAt(base, off uint32, late time.Duration, b byte) jitterPacket {
 	return jitterPacket{
-		pkt: &rtp.Packet{Header: rtp.Header{Timestamp: ts}, Payload: []byte{0xfc, b}},
-		at:  time.Unix(101, 0),
+		pkt: &rtp.Packet{Header: rtp.Header{Timestamp: base + off}, Payload: []byte{0xfc, b}},
+		at:  time.Unix(101, 0).Add(time.Duration(off)*time.Second/48000 + late),
 	}
 }
 
@@ -39,11 +41,11 @@ func TestAudioWriterFillsTimestampGapsWithSilence(t *testing.T) {
 	w := newAudioWriter(tr)
 	base := uint32(4_294_960_000) // wraps during the test
 	for _, p := range []jitterPacket{
-		opusAt(base, 1),
-		opusAt(base+960, 2),
-		opusAt(base+5*960+100, 3), // 3 frames missing, plus 100 samples of drift
-		opusAt(base+5*960+100, 4), // duplicate timestamp: dropped
-		opusAt(base+6*960+100, 5),
+		opusAt(base, 0, 300*time.Millisecond, 1), // delivered late: the next packet corrects the offset
+		opusAt(base, 960, 0, 2),
+		opusAt(base, 5*960+100, 0, 3), // 3 frames missing, plus 100 samples of drift
+		opusAt(base, 5*960+100, 0, 4), // duplicate timestamp: dropped
+		opusAt(base, 6*960+100, 0, 5),
 	} {
 		if err := w.write(p); err != nil {
 			t.Fatal(err)
@@ -82,7 +84,7 @@ func TestAudioWriterFillsTimestampGapsWithSilence(t *testing.T) {
 		t.Errorf("last page granule %d flags %x", last.granule, last.flags)
 	}
 	c := m.Counters
-	if c.Frames != 4 || c.SilenceFrames != 3 || c.SkippedFrames != 1 || m.OffsetMS != 1000 || m.DurationMS != 140 || !m.Segments[0].Finalized {
+	if c.Frames != 4 || c.SilenceFrames != 3 || c.SkippedFrames != 1 || m.OffsetMS != 1000 || m.Segments[0].OffsetMS != 1000 || m.DurationMS != 140 || !m.Segments[0].Finalized {
 		t.Errorf("manifest %+v", m)
 	}
 }
@@ -91,7 +93,7 @@ func TestAudioWriterRotatesSegments(t *testing.T) {
 	tr := newTestTrack(t, time.Second)
 	w := newAudioWriter(tr)
 	for i := range 125 { // 2.5 s
-		if err := w.write(opusAt(uint32(i*960), byte(i))); err != nil {
+		if err := w.write(opusAt(0, uint32(i*960), 0, byte(i))); err != nil {
 			t.Fatal(err)
 		}
 	}

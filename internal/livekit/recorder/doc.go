@@ -19,7 +19,10 @@
 //     manifest.json, rewritten atomically every few seconds and at every
 //     track start and end, lists every segment with its offset from the
 //     start of the recording. A crash therefore loses seconds, not the
-//     meeting.
+//     meeting. Files are named <identity>_<trackSid>_<seq>.ogg|webm with a
+//     four-digit seq; the identity is reduced to [A-Za-z0-9._-].
+//   - Stopping disconnects, flushes each jitter buffer (the equivalent of
+//     the samplebuilder's ForcePop) and finalizes files and manifest.
 //   - Composite mixes the per-track files with ffmpeg after the recording
 //     when ffmpeg is installed; without it the per-track files and the
 //     manifest are the recording.

@@ -268,15 +268,8 @@ func (s *Session) finish(reason string) {
 		s.endedAt = time.Now()
 		s.finalized = len(errs) == 0
 		s.mu.Unlock()
+		// The final manifest is finalized only if every track is too.
 		m := s.manifest()
-		for _, t := range m.Tracks {
-			if !t.Finalized {
-				s.mu.Lock()
-				s.finalized = false
-				s.mu.Unlock()
-				m.Finalized = false
-			}
-		}
 		if err := s.checkpoint(); err != nil {
 			errs = append(errs, err)
 		}

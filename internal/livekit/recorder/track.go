@@ -106,6 +106,26 @@ func (t *trackRecorder) run(remote *webrtc.TrackRemote, w mediaWriter) {
 	t.changed()
 }
 
+// refineOffset moves the track's place on the recording timeline earlier
+// when a packet shows that the first one arrived late: implied is a
+// packet's arrival minus its media time since the track's first sample, in
+// ms from the recording start. The first packets after a subscription often
+// arrive in a burst, so the least delayed packet gives the best estimate.
+// It returns the offset in force.
+func (t *trackRecorder) refineOffset(current, implied int64) int64 {
+	if implied >= current {
+		return current
+	}
+	delta := current - implied
+	t.update(func(m *TrackManifest) {
+		m.OffsetMS -= delta
+		for i := range m.Segments {
+			m.Segments[i].OffsetMS -= delta
+		}
+	})
+	return implied
+}
+
 // sinceStart converts a wall time into milliseconds from the recording start.
 func (t *trackRecorder) sinceStart(at time.Time) int64 {
 	return at.Sub(t.start).Milliseconds()

@@ -149,6 +149,7 @@ func (v *videoWriter) writeFrame(frame []byte, ts uint32, at time.Time) error {
 		v.extTS += int64(int32(ts - v.lastTS))
 		v.lastTS = ts
 	}
+	v.offsetMS = v.t.refineOffset(v.offsetMS, v.t.sinceStart(at)-(v.extTS-v.firstExt)*1000/videoClockRate)
 	if v.cur != nil {
 		elapsed := (v.extTS - v.cur.firstExt) * 1000 / videoClockRate
 		switch {
