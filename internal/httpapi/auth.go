@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"crypto/subtle"
 	"encoding/json"
 	"net"
@@ -102,7 +103,7 @@ func addPending(values map[string]string, state string, p pendingLogin) {
 		_ = json.Unmarshal([]byte(values[k]), &old)
 		return old.Created
 	}
-	slices.SortFunc(keys, func(a, b string) int { return int(created(a) - created(b)) })
+	slices.SortFunc(keys, func(a, b string) int { return cmp.Compare(created(a), created(b)) })
 	for len(keys) >= maxPending {
 		delete(values, keys[0])
 		keys = keys[1:]
