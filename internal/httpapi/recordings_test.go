@@ -34,7 +34,7 @@ type recEnv struct {
 }
 
 // newRecEnv builds a server whose recordings settings edit may change.
-func newRecEnv(t testing.TB, e storagetest.Engine, edit func(c *recordings.Config)) *recEnv {
+func newRecEnv(t testing.TB, e storagetest.Engine, edit func(c *recordings.Config), opts ...envOption) *recEnv {
 	t.Helper()
 	re := &recEnv{files: recordings.NewLocalStore(t.TempDir())}
 	cfg := recordings.Config{
@@ -45,11 +45,12 @@ func newRecEnv(t testing.TB, e storagetest.Engine, edit func(c *recordings.Confi
 	if edit != nil {
 		edit(&cfg)
 	}
-	re.apiEnv = newAPIEnv(t, e, withDeps(func(d *httpapi.Deps) {
+	opts = append(opts, withDeps(func(d *httpapi.Deps) {
 		db := d.Users.(*storage.DB)
 		re.svc = recordings.NewService(db, d.Rooms, re.files, cfg, d.Log, nil)
 		d.Recordings = re.svc
 	}))
+	re.apiEnv = newAPIEnv(t, e, opts...)
 	return re
 }
 
