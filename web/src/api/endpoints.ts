@@ -45,8 +45,9 @@ export const requestEntry = (roomId: string, username: string) =>
     method: 'POST',
     body: { username },
   });
-export const entryStreamUrl = (roomId: string) =>
-  `${API_BASE}/rooms/${enc(roomId)}/request-entry/stream/`;
+/** entryStreamUrl carries the username too, so the stream can stand in for a first request-entry. */
+export const entryStreamUrl = (roomId: string, username: string) =>
+  `${API_BASE}/rooms/${enc(roomId)}/request-entry/stream/?username=${enc(username)}`;
 
 export const listWaiting = (roomId: string) =>
   apiFetch<{ participants: WaitingParticipant[] }>(`/rooms/${enc(roomId)}/waiting-participants/`);

@@ -21,7 +21,7 @@ function setup(answers: EntryRequest[] | (() => Promise<EntryRequest>)) {
     'Gus',
     {
       requestEntry,
-      streamUrl: (id) => `/stream/${id}`,
+      streamUrl: (id, name) => `/stream/${id}?u=${name}`,
       openStream: (url) => {
         const s = new FakeStream(url);
         streams.push(s);
@@ -49,7 +49,7 @@ describe('GuestLobby', () => {
     const t = setup([waiting]);
     await t.lobby.start();
     expect(t.last()).toMatchObject({ phase: 'waiting', transport: 'stream' });
-    expect(t.streams[0].url).toBe('/stream/room-1');
+    expect(t.streams[0].url).toBe('/stream/room-1?u=Gus');
     t.streams[0].emit('status', accepted);
     expect(t.last()).toEqual({ phase: 'accepted', livekit: creds });
     expect(t.streams[0].closed).toBe(true);

@@ -19,7 +19,7 @@ export type LobbyState =
 
 export interface GuestLobbyDeps {
   requestEntry: (roomId: string, username: string) => Promise<EntryRequest>;
-  streamUrl: (roomId: string) => string;
+  streamUrl: (roomId: string, username: string) => string;
   openStream: OpenStream;
   timers: Timers;
   pollMs?: number;
@@ -112,7 +112,7 @@ export class GuestLobby {
   private openStream() {
     let stream: EventStream;
     try {
-      stream = this.deps.openStream(this.deps.streamUrl(this.roomId));
+      stream = this.deps.openStream(this.deps.streamUrl(this.roomId, this.username));
     } catch {
       this.startPolling();
       return;

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { ApiError } from '../api/client';
 import { getRoom } from '../api/endpoints';
 import type { LiveKitCredentials, Room } from '../api/types';
@@ -9,8 +9,11 @@ import { LobbyScreen } from '../room/LobbyScreen';
 import { PrejoinScreen } from '../room/PrejoinScreen';
 import { AppHeader } from './HomePage';
 
-// The LiveKit components and their styles are the heaviest part of the app.
-const Conference = lazy(() => import('../room/Conference'));
+// The LiveKit components and their styles are the heaviest part of the app:
+// split off, and fetched while the person is still on prejoin or in the lobby
+// so that being admitted is instant.
+const loadConference = () => import('../room/Conference');
+const Conference = lazy(loadConference);
 
 // The LiveKit token only ever lives in this component's state: never in the
 // URL, never in web storage.
@@ -25,6 +28,9 @@ export default function RoomPage({ slug }: { slug: string }) {
   const [stage, setStage] = useState<Stage>({ kind: 'prejoin' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    void loadConference();
+  }, []);
 
   const join = useCallback(
     async (choices: JoinChoices) => {

@@ -5,6 +5,7 @@ import {
   LayoutContextProvider,
   RoomAudioRenderer,
   StartAudio,
+  useConnectionState,
   useCreateLayoutContext,
   useDataChannel,
 } from '@livekit/components-react';
@@ -37,6 +38,7 @@ export function ConferenceView({ room: initialRoom }: { room: Room }) {
   const [panel, setPanel] = useState<Panel>(null);
   const [knock, setKnock] = useState<WaitingParticipant[]>([]);
   const role = useLocalRole();
+  const connection = useConnectionState();
   const isHost = room.id !== null && (isHostRole(role) || room.is_administrable === true);
 
   const onKnock = useCallback((newcomers: WaitingParticipant[]) => setKnock(newcomers), []);
@@ -55,7 +57,7 @@ export function ConferenceView({ room: initialRoom }: { room: Room }) {
 
   return (
     <LayoutContextProvider value={layout}>
-      <div className="conf-shell" data-panel-open={panel !== null}>
+      <div className="conf-shell" data-panel-open={panel !== null} data-connection-state={connection}>
         <div className="conf-main">
           <StageLayout />
           <CallControls panel={panel} onToggle={toggle} isHost={isHost} waitingCount={waiting.participants.length} />

@@ -35,6 +35,9 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
   const [micId, setMicId] = useState<string>();
   const [camId, setCamId] = useState<string>();
   const [mediaError, setMediaError] = useState<string | null>(null);
+  // Set once opening a device has failed; until then an unopened device is
+  // still expected to work (someone may click Join before the preview is up).
+  const [failed, setFailed] = useState({ audio: false, video: false });
   const [nameMissing, setNameMissing] = useState(false);
   const videoEl = useRef<HTMLVideoElement>(null);
   const level = useMicLevel(audioOn ? audio : undefined);
@@ -65,6 +68,10 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
         if (tr.kind === Track.Kind.Audio) setAudio(tr as LocalAudioTrack);
         else setVideo(tr as LocalVideoTrack);
       }
+      setFailed({
+        audio: !opened.some((tr) => tr.kind === Track.Kind.Audio),
+        video: !opened.some((tr) => tr.kind === Track.Kind.Video),
+      });
       const [m, c] = await Promise.all([LKRoom.getLocalDevices('audioinput', false), LKRoom.getLocalDevices('videoinput', false)]);
       if (!live) return;
       setMics(m);
@@ -113,8 +120,8 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
     if (!user) saveDisplayName(username);
     onJoin({
       username,
-      audioEnabled: audioOn && !!audio,
-      videoEnabled: videoOn && !!video,
+      audioEnabled: audioOn && !failed.audio,
+      videoEnabled: videoOn && !failed.video,
       audioDeviceId: micId ?? audio?.mediaStreamTrack.getSettings().deviceId,
       videoDeviceId: camId ?? video?.mediaStreamTrack.getSettings().deviceId,
     });
@@ -156,11 +163,11 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
         )}
         <div className="row wrap">
           <label className="toggle">
-            <input type="checkbox" checked={audioOn} disabled={!audio} onChange={(e) => setAudioOn(e.target.checked)} />
+            <input type="checkbox" checked={audioOn} disabled={failed.audio} onChange={(e) => setAudioOn(e.target.checked)} />
             {t('prejoin.micOn')}
           </label>
           <label className="toggle">
-            <input type="checkbox" checked={videoOn} disabled={!video} onChange={(e) => setVideoOn(e.target.checked)} />
+            <input type="checkbox" checked={videoOn} disabled={failed.video} onChange={(e) => setVideoOn(e.target.checked)} />
             {t('prejoin.cameraOn')}
           </label>
         </div>
