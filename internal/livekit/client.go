@@ -100,15 +100,24 @@ func (c *Client) ListRooms(ctx context.Context, names []string) ([]Room, error) 
 
 // SendData sends payload to every participant of room, reliably (ordered,
 // retransmitted) or not. It returns apperr.NotFound when the room is not
-// active.
+// active. The room is looked up first, as La Suite Meet does: LiveKit does
+// not answer "not found" for a room that is not live but lets the call run
+// into its own timeout (3 s), which would hold up the request that knocked.
 func (c *Client) SendData(ctx context.Context, room string, payload []byte, reliable bool) error {
+	live, err := c.ListRooms(ctx, []string{room})
+	if err != nil {
+		return err
+	}
+	if len(live) == 0 {
+		return apperr.New(apperr.NotFound, "The room is not active.")
+	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	kind := lkproto.DataPacket_LOSSY
 	if reliable {
 		kind = lkproto.DataPacket_RELIABLE
 	}
-	_, err := c.rs.SendData(ctx, &lkproto.SendDataRequest{Room: room, Data: payload, Kind: kind})
+	_, err = c.rs.SendData(ctx, &lkproto.SendDataRequest{Room: room, Data: payload, Kind: kind})
 	return mapErr("send data", err)
 }
 

@@ -86,6 +86,7 @@ func TestClientRooms(t *testing.T) {
 		absent := "absent-" + room
 		checks := map[string]error{
 			"MergeRoomMetadata":  c.MergeRoomMetadata(ctx, absent, map[string]any{"k": "v"}),
+			"SendData":           c.SendData(ctx, absent, []byte(`{"type":"participantWaiting"}`), true),
 			"RemoveParticipant":  c.RemoveParticipant(ctx, room, "nobody"),
 			"MutePublishedTrack": c.MutePublishedTrack(ctx, room, "nobody", "TR_x", true),
 		}
