@@ -44,19 +44,17 @@ func accessJSON(a *rooms.Access) accessBody {
 
 func (s *Server) handleAccessList() http.Handler {
 	return s.api(func(w http.ResponseWriter, r *http.Request) error {
-		page, err := pageOf(r)
-		if err != nil {
-			return err
-		}
-		list, total, err := s.Rooms.ListAccesses(r.Context(), auth.FromContext(r.Context()), page)
-		if err != nil {
-			return err
-		}
-		out := make([]accessBody, 0, len(list))
-		for i := range list {
-			out = append(out, accessJSON(&list[i]))
-		}
-		env, err := s.pageEnvelope(r, page, total, out)
+		env, err := s.listPage(r, func(page rooms.Page) (any, int, error) {
+			list, total, err := s.Rooms.ListAccesses(r.Context(), auth.FromContext(r.Context()), page)
+			if err != nil {
+				return nil, 0, err
+			}
+			out := make([]accessBody, 0, len(list))
+			for i := range list {
+				out = append(out, accessJSON(&list[i]))
+			}
+			return out, total, nil
+		})
 		if err != nil {
 			return err
 		}

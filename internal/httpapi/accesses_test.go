@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"testing"
 
 	"meet/internal/rooms"
@@ -321,5 +322,28 @@ func TestAccessDelete(t *testing.T) {
 			c := env.newCast(t, rooms.Public, nil)
 			expect(t, c.clients[asOwner].do(t, http.MethodDelete, accessPath(unknownUUIDAccess), nil), http.StatusNotFound, detail(noAccess))
 		})
+	})
+}
+
+func TestAccessListPagination(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e storagetest.Engine) {
+		env := newAPIEnv(t, e)
+		c := env.newCast(t, rooms.Public, nil)
+		want := []any{}
+		for i := range 22 {
+			u := env.newUser(t, "guest"+strconv.Itoa(i))
+			a := &rooms.Access{UserID: u.ID, RoomID: c.room.ID, Role: rooms.Member}
+			if err := env.db.CreateAccess(context.Background(), a); err != nil {
+				t.Fatal(err)
+			}
+			want = append([]any{map[string]any{"id": a.ID, "user": u.ID, "resource": c.room.ID, "role": "member"}}, want...)
+		}
+		want = append(want, accessWant(c, asMember), accessWant(c, asAdmin), accessWant(c, asOwner))
+		base := testPublic + apiV1 + "/resource-accesses/"
+		expect(t, c.clients[asAdmin].do(t, http.MethodGet, "/resource-accesses/", nil), http.StatusOK,
+			map[string]any{"count": 25, "next": base + "?page=2", "previous": nil, "results": want[:20]})
+		expect(t, c.clients[asAdmin].do(t, http.MethodGet, "/resource-accesses/?page=2", nil), http.StatusOK,
+			map[string]any{"count": 25, "next": nil, "previous": base, "results": want[20:]})
+		expect(t, c.clients[asAdmin].do(t, http.MethodGet, "/resource-accesses/?page=3", nil), http.StatusNotFound, detail("Invalid page."))
 	})
 }

@@ -18,6 +18,7 @@ const (
 // pageOf reads ?page= and ?page_size= the way DRF does: a page_size above the
 // maximum is clamped, a missing or invalid one uses the default, and a page
 // that is not a positive integer is refused with 404 "Invalid page."
+// page=last gives the first page here; listPage resolves it to the last.
 func pageOf(r *http.Request) (rooms.Page, error) {
 	q := r.URL.Query()
 	p := rooms.Page{Number: 1, Size: defaultPageSize}
@@ -34,6 +35,28 @@ func pageOf(r *http.Request) (rooms.Page, error) {
 		p.Number = n
 	}
 	return p, nil
+}
+
+// listPage serves one page of a list: list returns the page's results and
+// the total count. For page=last it first asks for a one-item page to learn
+// the total.
+func (s *Server) listPage(r *http.Request, list func(rooms.Page) (any, int, error)) (pageBody, error) {
+	page, err := pageOf(r)
+	if err != nil {
+		return pageBody{}, err
+	}
+	if r.URL.Query().Get("page") == "last" {
+		_, total, err := list(rooms.Page{Number: 1, Size: 1})
+		if err != nil {
+			return pageBody{}, err
+		}
+		page.Number = max(1, (total+page.Size-1)/page.Size)
+	}
+	results, total, err := list(page)
+	if err != nil {
+		return pageBody{}, err
+	}
+	return s.pageEnvelope(r, page, total, results)
 }
 
 // pageBody is the reference's page envelope.

@@ -63,19 +63,17 @@ func roomJSON(v rooms.View) map[string]any {
 
 func (s *Server) handleRoomList() http.Handler {
 	return s.api(func(w http.ResponseWriter, r *http.Request) error {
-		page, err := pageOf(r)
-		if err != nil {
-			return err
-		}
-		views, total, err := s.Rooms.List(r.Context(), auth.FromContext(r.Context()), page)
-		if err != nil {
-			return err
-		}
-		out := make([]map[string]any, 0, len(views))
-		for _, v := range views {
-			out = append(out, roomJSON(v))
-		}
-		env, err := s.pageEnvelope(r, page, total, out)
+		env, err := s.listPage(r, func(page rooms.Page) (any, int, error) {
+			views, total, err := s.Rooms.List(r.Context(), auth.FromContext(r.Context()), page)
+			if err != nil {
+				return nil, 0, err
+			}
+			out := make([]map[string]any, 0, len(views))
+			for _, v := range views {
+				out = append(out, roomJSON(v))
+			}
+			return out, total, nil
+		})
 		if err != nil {
 			return err
 		}

@@ -2,8 +2,10 @@ package httpapi_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -639,3 +641,91 @@ func TestRoomDelete(t *testing.T) {
 		})
 	})
 }
+
+func TestRoomListPagination(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e storagetest.Engine) {
+		env := newAPIEnv(t, e)
+		owner := env.userClient(t, "paula")
+		const total = 105
+		var names []string
+		ctx := context.Background()
+		// Stored in an order unrelated to the names, which the list sorts by.
+		for i := range total {
+			n := (i*37)%total + 1
+			name := "Room " + pad3(n)
+			r := &rooms.Room{Name: name, Slug: "room-" + pad3(n), AccessLevel: rooms.Restricted, Configuration: rooms.Configuration{}}
+			if err := env.db.CreateRoom(ctx, r, owner.user.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := 1; i <= total; i++ {
+			names = append(names, "Room "+pad3(i))
+		}
+		list := func(t *testing.T, query string) (map[string]any, []string) {
+			t.Helper()
+			r := owner.do(t, http.MethodGet, "/rooms/"+query, nil)
+			if r.status != http.StatusOK {
+				t.Fatalf("%s: %d %s", query, r.status, r.body)
+			}
+			body := r.decoded(t).(map[string]any)
+			var got []string
+			for _, item := range body["results"].([]any) {
+				got = append(got, item.(map[string]any)["name"].(string))
+			}
+			delete(body, "results")
+			return body, got
+		}
+		link := func(q string) any { return testPublic + apiV1 + "/rooms/" + q }
+		for _, tc := range []struct {
+			query      string
+			next, prev any
+			from, to   int // 1-based, inclusive
+		}{
+			{"", link("?page=2"), nil, 1, 20},
+			{"?page=2", link("?page=3"), link(""), 21, 40},
+			{"?page=6", nil, link("?page=5"), 101, 105},
+			{"?page=last", nil, link("?page=5"), 101, 105},
+			{"?page_size=10&page=2", link("?page=3&page_size=10"), link("?page_size=10"), 11, 20},
+			{"?page_size=500", link("?page=2&page_size=500"), nil, 1, 100},
+			{"?page_size=500&page=2", nil, link("?page_size=500"), 101, 105},
+			{"?page_size=0", link("?page=2&page_size=0"), nil, 1, 20},
+			{"?page_size=-3", link("?page=2&page_size=-3"), nil, 1, 20},
+			{"?page_size=abc", link("?page=2&page_size=abc"), nil, 1, 20},
+			{"?page=last&page_size=50", nil, link("?page=2&page_size=50"), 101, 105},
+		} {
+			t.Run(tc.query, func(t *testing.T) {
+				env, got := list(t, tc.query)
+				if diff := cmp.Diff(map[string]any{"count": float64(total), "next": tc.next, "previous": tc.prev}, env); diff != "" {
+					t.Fatalf("envelope (-want +got):\n%s", diff)
+				}
+				if diff := cmp.Diff(names[tc.from-1:tc.to], got); diff != "" {
+					t.Fatalf("results (-want +got):\n%s", diff)
+				}
+			})
+		}
+		t.Run("invalid pages", func(t *testing.T) {
+			for _, q := range []string{"?page=0", "?page=-1", "?page=abc", "?page=7", "?page=1.5", "?page_size=100&page=3"} {
+				expect(t, owner.do(t, http.MethodGet, "/rooms/"+q, nil), http.StatusNotFound, detail("Invalid page."))
+			}
+			expect(t, env.anonymous().do(t, http.MethodGet, "/rooms/?page=2", nil), http.StatusNotFound, detail("Invalid page."))
+			expect(t, env.anonymous().do(t, http.MethodGet, "/rooms/?page=1", nil), http.StatusOK, map[string]any{"count": 0, "next": nil, "previous": nil, "results": []any{}})
+		})
+		t.Run("walking the pages sees every room once, in order", func(t *testing.T) {
+			var seen []string
+			for page := 1; ; page++ {
+				env, got := list(t, "?page_size=7&page="+itoa(page))
+				seen = append(seen, got...)
+				if env["next"] == nil {
+					break
+				}
+			}
+			if diff := cmp.Diff(names, seen); diff != "" {
+				t.Fatalf("(-want +got):\n%s", diff)
+			}
+		})
+	})
+}
+
+func pad3(n int) string { return fmt.Sprintf("%03d", n) }
+
+func itoa(n int) string { return strconv.Itoa(n) }
