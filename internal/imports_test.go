@@ -48,7 +48,9 @@ func imports(t *testing.T, dir string, withTests bool) map[string][]string {
 	return out
 }
 
-func isStdlib(path string) bool { return !strings.Contains(strings.SplitN(path, "/", 2)[0], ".") && !strings.HasPrefix(path, "meet/") }
+func isStdlib(path string) bool {
+	return !strings.Contains(strings.SplitN(path, "/", 2)[0], ".") && !strings.HasPrefix(path, "meet/")
+}
 
 func TestDomainPackagesImportNoAdapters(t *testing.T) {
 	for pkg, ok := range allowed {
