@@ -136,10 +136,10 @@ func StartEmbedded(ctx context.Context, opts EmbeddedOptions, log *slog.Logger) 
 			}
 			return nil, fmt.Errorf("livekit: embedded start: %w", err)
 		case <-ctx.Done():
-			e.Stop()
+			e.abort()
 			return nil, fmt.Errorf("livekit: embedded start: %w", ctx.Err())
 		case <-timer.C:
-			e.Stop()
+			e.abort()
 			return nil, fmt.Errorf("livekit: embedded start: not running after %s", opts.StartTimeout)
 		case <-tick.C:
 		}
@@ -165,6 +165,29 @@ func (e *Embedded) Stop() {
 			e.log.Warn("embedded livekit did not stop within 10s")
 		}
 	})
+}
+
+// abort stops a server whose start was given up on. LiveKit's Stop is a
+// no-op until the server runs, so it waits (briefly) for either the start to
+// fail or the server to run, and stops it then.
+func (e *Embedded) abort() {
+	deadline := time.After(5 * time.Second)
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-e.done:
+			return
+		case <-deadline:
+			e.log.Warn("embedded livekit: abandoned a server that neither started nor failed")
+			return
+		case <-tick.C:
+			if e.server.IsRunning() {
+				e.Stop()
+				return
+			}
+		}
+	}
 }
 
 // WSURL is the WebSocket URL of the server as seen from this host, e.g.
