@@ -109,7 +109,10 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		Ready: readiness(db, rdb, lkClient),
 		Web:   web.Handler(cfg.WebDir, log, md.publicURL),
 	}
-	if err := wireSignIn(ctx, cfg, &deps, db, publicURL, log); err != nil {
+	if len(cfg.TrustedProxies) > 0 {
+		deps.ClientAddr = httpapi.ClientAddrBehind(cfg.TrustedProxies)
+	}
+	if err := wireSignIn(ctx, cfg, &deps, db, rdb, publicURL, log); err != nil {
 		return err
 	}
 	deps.PublicConfig = publicConfig(cfg, md, deps)
@@ -167,16 +170,25 @@ func readiness(db *storage.DB, rdb *redis.Client, lk *livekit.Client) []httpapi.
 	return checks
 }
 
-// wireSignIn sets up OIDC and local accounts as configured.
-func wireSignIn(ctx context.Context, cfg *config.Config, deps *httpapi.Deps, db *storage.DB, publicURL *url.URL, log *slog.Logger) error {
+// wireSignIn sets up OIDC and local accounts as configured. With Redis,
+// sign-in rate limits and used logout tokens are shared by every replica.
+func wireSignIn(ctx context.Context, cfg *config.Config, deps *httpapi.Deps, db *storage.DB, rdb *redis.Client, publicURL *url.URL, log *slog.Logger) error {
 	if cfg.OIDC.Issuer != "" {
+		var jtis oidc.JTICache
+		if rdb != nil {
+			jtis = cache.NewJTICacheRedis(rdb, "meet:logout-jti:")
+		}
 		rp, err := oidc.New(oidc.Config{
 			Issuer: cfg.OIDC.Issuer, ClientID: cfg.OIDC.ClientID, ClientSecret: cfg.OIDC.ClientSecret,
 			Scopes: cfg.OIDC.Scopes, ExtraAuthParams: cfg.OIDC.ExtraAuthParams,
 			RedirectURL: publicURL.JoinPath("/api/v1.0/callback/").String(),
-		}, nil, log)
+		}, jtis, log)
 		if err != nil {
 			return err
+		}
+		// Discovery also happens on first use; trying now makes a wrong issuer visible at start.
+		if err := rp.Discover(ctx); err != nil {
+			log.Warn("OIDC provider not reachable yet; sign-in will retry", "issuer", cfg.OIDC.Issuer, "err", err)
 		}
 		deps.OIDC = rp
 		deps.OIDCUsers = oidc.NewUsers(db, oidc.UserPolicy{
@@ -186,8 +198,13 @@ func wireSignIn(ctx context.Context, cfg *config.Config, deps *httpapi.Deps, db 
 		deps.ReturnToAllowedHosts = cfg.OIDC.RedirectAllowedHosts
 	}
 	if cfg.Local.Enabled(cfg.OIDC) {
-		a, err := local.NewAuthenticator(db, local.DefaultArgon2id(),
-			local.NewMemoryLimiter(10, time.Minute, nil), local.NewMemoryLimiter(10, time.Minute, nil), log)
+		var byClient, byAccount local.Limiter = local.NewMemoryLimiter(local.DefaultAttempts, local.DefaultPeriod, nil),
+			local.NewMemoryLimiter(local.DefaultAttempts, local.DefaultPeriod, nil)
+		if rdb != nil {
+			byClient = cache.NewLoginLimiterRedis(rdb, "meet:login-client:", local.DefaultAttempts, local.DefaultPeriod)
+			byAccount = cache.NewLoginLimiterRedis(rdb, "meet:login-account:", local.DefaultAttempts, local.DefaultPeriod)
+		}
+		a, err := local.NewAuthenticator(db, local.DefaultArgon2id(), byClient, byAccount, log)
 		if err != nil {
 			return err
 		}

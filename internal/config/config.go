@@ -7,6 +7,7 @@
 package config
 
 import (
+	"net/netip"
 	"time"
 )
 
@@ -21,6 +22,9 @@ type Config struct {
 	LogFormat   string // text or json
 	LogLevel    string // debug, info, warn, error
 	WebDir      string // serve the front end from disk (development)
+	// TrustedProxies are the reverse proxies (CIDRs) whose X-Forwarded-For is
+	// believed for client addresses (rate limits).
+	TrustedProxies []netip.Prefix
 
 	Rooms    Rooms
 	LiveKit  LiveKit

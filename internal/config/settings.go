@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -85,6 +86,25 @@ func keyValues(p func(*Config) *map[string]string) func(*Config, string) error {
 	}
 }
 
+func prefixes(p func(*Config) *[]netip.Prefix) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		var out []netip.Prefix
+		for _, item := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
+			if a, err := netip.ParseAddr(item); err == nil {
+				out = append(out, netip.PrefixFrom(a, a.BitLen()))
+				continue
+			}
+			pr, err := netip.ParsePrefix(item)
+			if err != nil {
+				return fmt.Errorf("must be IP addresses or CIDR ranges, got %q", item)
+			}
+			out = append(out, pr.Masked())
+		}
+		*p(c) = out
+		return nil
+	}
+}
+
 // settings lists every setting, in the order --help prints them.
 var settings = []setting{
 	{env: "MEET_ADDR", def: ":8080", help: "listen address", apply: str(func(c *Config) *string { return &c.Addr })},
@@ -96,6 +116,8 @@ var settings = []setting{
 	{env: "MEET_LOG_FORMAT", def: "text", help: "log format: text or json", apply: str(func(c *Config) *string { return &c.LogFormat })},
 	{env: "MEET_LOG_LEVEL", def: "info", help: "log level: debug, info, warn or error", apply: str(func(c *Config) *string { return &c.LogLevel })},
 	{env: "MEET_WEB_DIR", def: "", help: "serve the web front end from this directory instead of the embedded build", apply: str(func(c *Config) *string { return &c.WebDir })},
+
+	{env: "MEET_TRUSTED_PROXIES", def: "", help: "reverse proxies (CIDRs, comma-separated) whose X-Forwarded-For gives the client address", apply: prefixes(func(c *Config) *[]netip.Prefix { return &c.TrustedProxies })},
 
 	{env: "MEET_DEFAULT_ACCESS_LEVEL", def: "public", help: "access level of new rooms: public, trusted or restricted", apply: str(func(c *Config) *string { return &c.Rooms.DefaultAccessLevel })},
 	{env: "MEET_ALLOW_UNREGISTERED_ROOMS", def: "true", help: "let anyone meet in a room that was never created", apply: boolean(func(c *Config) *bool { return &c.Rooms.AllowUnregistered })},
