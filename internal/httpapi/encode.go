@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"unicode/utf8"
 
 	"meet/internal/apperr"
 )
@@ -46,7 +47,8 @@ func decodeObject(r *http.Request) (jsonObject, error) {
 		return jsonObject{}, nil
 	}
 	var obj jsonObject
-	if err := json.Unmarshal(body, &obj); err != nil || obj == nil {
+	// encoding/json would silently replace invalid UTF-8; refuse it as DRF does.
+	if err := json.Unmarshal(body, &obj); err != nil || obj == nil || !utf8.Valid(body) {
 		return nil, apperr.New(apperr.Invalid, "JSON parse error - the body must be a JSON object.")
 	}
 	return obj, nil

@@ -84,3 +84,13 @@ func defaultMessage(status int) string {
 	}
 	return "A server error occurred."
 }
+
+// methodNotAllowed answers 405 on a route that exists for other methods only,
+// where a broader pattern would otherwise take the request (PATCH users/me/
+// would reach users/{id}/). dispatch leaves such routes out of Allow.
+type methodNotAllowed struct{ allow string }
+
+func (m methodNotAllowed) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Allow", m.allow)
+	writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"detail": `Method "` + r.Method + `" not allowed.`})
+}

@@ -21,6 +21,8 @@ func (s *Server) routes() {
 	m.Handle("GET "+api+"/config/{$}", s.handleConfig())
 	m.Handle("GET "+api+"/users/me/{$}", s.handleUserMe())
 	m.Handle("GET "+api+"/users/{$}", s.handleUserList())
+	m.Handle("PUT "+api+"/users/me/{$}", methodNotAllowed{allow: "GET"})
+	m.Handle("PATCH "+api+"/users/me/{$}", methodNotAllowed{allow: "GET"})
 	m.Handle("PUT "+api+"/users/{id}/{$}", s.handleUserUpdate())
 	m.Handle("PATCH "+api+"/users/{id}/{$}", s.handleUserUpdate())
 

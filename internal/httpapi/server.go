@@ -132,8 +132,14 @@ func New(d Deps) (*Server, error) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // route returns the handler and pattern the mux picks for r ("" when none).
+// An API path without its trailing slash matches nothing: the mux would
+// redirect it to the slashed route, but the reference answers 404.
 func (s *Server) route(r *http.Request) (http.Handler, string) {
 	h, pattern := s.mux.Handler(r)
+	if strings.HasPrefix(r.URL.Path, "/api/") && !strings.HasSuffix(r.URL.Path, "/") &&
+		(strings.HasSuffix(pattern, "/") || strings.HasSuffix(pattern, "{$}")) {
+		return nil, ""
+	}
 	return h, pattern
 }
 
@@ -152,8 +158,10 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
 		probe := r.Clone(r.Context())
 		probe.Method = m
-		if _, p := s.mux.Handler(probe); p != "" {
-			allowed = append(allowed, m)
+		if h, p := s.route(probe); p != "" {
+			if _, refused := h.(methodNotAllowed); !refused {
+				allowed = append(allowed, m)
+			}
 		}
 	}
 	if len(allowed) > 0 {

@@ -84,12 +84,6 @@ func validTimezone(tz string) bool {
 // alike, as no field is required.
 func (s *Server) handleUserUpdate() http.Handler {
 	return s.api(func(w http.ResponseWriter, r *http.Request) error {
-		if r.PathValue("id") == "me" {
-			// users/me/ is a read-only route of its own in the reference.
-			w.Header().Set("Allow", "GET")
-			writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"detail": `Method "` + r.Method + `" not allowed.`})
-			return nil
-		}
 		u, err := s.currentUser(r)
 		if err != nil {
 			return err
