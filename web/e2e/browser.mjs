@@ -27,8 +27,8 @@ export async function launchBrowser() {
  * newPerson opens a page in its own context (own cookies, like another
  * person's browser) and records console errors and CSP violations.
  */
-export async function newPerson(browser, base, label) {
-  const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 800 } });
+export async function newPerson(browser, base, label, viewport = { width: 1280, height: 800 }) {
+  const context = await browser.newContext({ baseURL: base, viewport });
   await context.grantPermissions(['camera', 'microphone', 'clipboard-read', 'clipboard-write'], { origin: base });
   const page = await context.newPage();
   const problems = [];

@@ -66,7 +66,8 @@ const scenarios = [
     async ({ browser, base, people }) => {
       const slug = `e2e-public-${Date.now().toString(36)}`;
       const ann = await newPerson(browser, base, 'ann');
-      const bob = await newPerson(browser, base, 'bob');
+      // Bob is on a phone-sized screen.
+      const bob = await newPerson(browser, base, 'bob', { width: 390, height: 844 });
       people.push(ann, bob);
       await ann.page.goto(`/${slug}`);
       await ann.page.locator('.preview video').waitFor();
@@ -81,7 +82,9 @@ const scenarios = [
       assertDecoding('bob', bobSees);
       log(`  ann decodes ${JSON.stringify(annSees)}; bob decodes ${JSON.stringify(bobSees)}`);
       await snap(ann, 'public-ann-sees-bob');
-      await snap(bob, 'public-bob-sees-ann');
+      await snap(bob, 'public-bob-sees-ann-phone');
+      await bob.page.getByRole('button', { name: 'Chat' }).click();
+      await snap(bob, 'public-bob-chat-phone');
       await leave(bob);
       await snap(ann, 'public-after-bob-left');
       await leave(ann);

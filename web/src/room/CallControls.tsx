@@ -10,7 +10,6 @@ import {
 import { Track } from 'livekit-client';
 import { useState } from 'react';
 import { useT } from '../i18n/i18n';
-import { CopyButton } from '../pages/CopyButton';
 
 export type Panel = 'chat' | 'participants' | 'settings' | null;
 
@@ -88,9 +87,6 @@ export function CallControls({ panel, onToggle, isHost, waitingCount }: Props) {
           {t('conf.settings')}
         </button>
       )}
-      <span className="hide-narrow">
-        <CopyButton text={location.href} label={t('conf.copyLink')} />
-      </span>
       <DisconnectButton className="lk-disconnect-button">{t('conf.leave')}</DisconnectButton>
     </div>
   );

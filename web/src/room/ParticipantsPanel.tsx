@@ -2,6 +2,7 @@ import { useParticipants } from '@livekit/components-react';
 import { useState } from 'react';
 import type { WaitingParticipant } from '../api/types';
 import { useT } from '../i18n/i18n';
+import { CopyButton } from '../pages/CopyButton';
 import { PanelHeader } from './ConferenceView';
 import { isHostRole } from './useHostRole';
 
@@ -34,6 +35,7 @@ export function ParticipantsPanel({ isHost, waiting, onDecide, onAdmitAll, onClo
   return (
     <div className="participants stack">
       <PanelHeader title={t('participants.title', { count: participants.length })} onClose={onClose} />
+      <CopyButton text={location.origin + location.pathname} label={t('conf.copyLink')} />
       {isHost && waiting.length > 0 && (
         <section aria-labelledby="lobby-title" className="lobby-section stack">
           <div className="row spread">
