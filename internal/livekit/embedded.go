@@ -79,15 +79,20 @@ type Embedded struct {
 // level sync.Once is the honest way to let tests (or a restart after a
 // failed start) start the SFU more than once in one process. The node id
 // label of these metrics is therefore the first server's.
+//
+// loggerOnce does the same for LiveKit's logger, another package global
+// that running servers read without synchronisation: the first server's
+// logger is used for the life of the process.
 var (
 	prometheusOnce sync.Once
 	prometheusErr  error
+	loggerOnce     sync.Once
 )
 
 // StartEmbedded starts a LiveKit server and returns once it accepts
 // connections, or fails when it cannot within opts.StartTimeout or ctx ends.
 // Stop must be called to free its ports. LiveKit's logger is a process-wide
-// global: the last started server's log wins.
+// global: the first started server's log is used by all.
 func StartEmbedded(ctx context.Context, opts EmbeddedOptions, log *slog.Logger) (*Embedded, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
@@ -104,7 +109,9 @@ func StartEmbedded(ctx context.Context, opts EmbeddedOptions, log *slog.Logger) 
 	if err := conf.ValidateKeys(); err != nil {
 		return nil, fmt.Errorf("livekit: embedded keys: %w", err)
 	}
-	lklogger.SetLogger(slogLogger{log.With("component", "livekit")}, "livekit")
+	loggerOnce.Do(func() {
+		lklogger.SetLogger(slogLogger{log.With("component", "livekit")}, "livekit")
+	})
 
 	node, err := lkrouting.NewLocalNode(conf)
 	if err != nil {

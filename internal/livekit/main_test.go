@@ -34,7 +34,10 @@ var (
 	sec   string
 )
 
-const waitFor = 20 * time.Second // generous: -race on 2 cores is slow
+// waitFor bounds every wait on the SFU: generous, because -race on 2 cores
+// is slow, and longer than the ~20 s after which LiveKit gives up on a
+// client that vanished without saying goodbye.
+const waitFor = 30 * time.Second
 
 func TestMain(m *testing.M) {
 	os.Exit(runTests(m))

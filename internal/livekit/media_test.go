@@ -137,11 +137,15 @@ func TestOnlyAdminsAdministerTheSFU(t *testing.T) {
 	disconnected := make(chan struct{})
 	guestCB := lksdk.NewRoomCallback()
 	guestCB.OnDisconnected = func() { close(disconnected) }
+	events := hooks.listen(t, room)
 	guest := join(t, guestGrant, guestCB)
 	pub, err := publishSilence(t, guest, lkproto.TrackSource_MICROPHONE)
 	if err != nil {
 		t.Fatalf("guest publishing: %v", err)
 	}
+	// Mute a track the SFU has fully set up: muting one still pending in
+	// its SDP negotiation trips a data race inside livekit-server v1.13.5.
+	waitEvent(t, events, EventTrackPublished)
 
 	issuer := newIssuer()
 	token := func(g rooms.JoinGrant) string {
