@@ -18,8 +18,8 @@ web: web/dist/.built
 
 web/dist/.built: web/package-lock.json $(WEB_SRC)
 	@if command -v npm >/dev/null 2>&1; then \
-		(cd web && npm ci --no-audit --no-fund && npm run build) && touch $@; \
-	else echo "npm not found: serving the placeholder page; install Node.js to build the UI"; fi
+		(cd web && npm ci --no-audit --no-fund && npm run build) && touch web/dist/.keep $@; \
+	else echo "npm not found: the binary serves a page that says how to build it; install Node.js to build the UI"; fi
 
 web/node_modules/.package-lock.json: web/package-lock.json
 	cd web && npm ci --no-audit --no-fund

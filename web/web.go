@@ -22,11 +22,17 @@ import (
 	"time"
 )
 
-// dist holds the front-end build. A committed placeholder index.html keeps
-// `go build` working without Node; `npm run build` overwrites the folder.
+// dist holds the front-end build (`make web`). Only dist/.keep is
+// committed, so `go build` works without Node and a build never shows up as
+// a change; without a build, pages answer with notBuilt.
 //
 //go:embed all:dist
 var dist embed.FS
+
+// notBuilt is the page served when the binary was built without the front end.
+//
+//go:embed notbuilt.html
+var notBuilt []byte
 
 // Handler returns the handler that serves the front end. When devDir is
 // non-empty files are read from that folder on every request (MEET_WEB_DIR),
@@ -145,7 +151,10 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// SPA routing: /<slug> and every other unknown page get the app shell.
 	if !s.serveFile(w, r, "index.html") {
-		writeNotFound(w, false)
+		h.Set("Content-Type", "text/html; charset=utf-8")
+		h.Set("Cache-Control", "no-cache")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(notBuilt)
 	}
 }
 

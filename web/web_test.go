@@ -144,3 +144,12 @@ func TestContentSecurityPolicy(t *testing.T) {
 		})
 	}
 }
+
+func TestHandlerWithoutBuildExplainsHowToBuild(t *testing.T) {
+	h := Handler(t.TempDir(), quietLog()) // an empty folder: no index.html
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/team-meeting", nil))
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "make web") || rec.Header().Get("Cache-Control") != "no-cache" {
+		t.Errorf("status %d, cache %q, body %.120q", rec.Code, rec.Header().Get("Cache-Control"), rec.Body.String())
+	}
+}
