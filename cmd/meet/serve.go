@@ -225,9 +225,9 @@ func newLobby(cfg *config.Config, rdb *redis.Client, roomSvc *rooms.Service, lk 
 		d.Broker, d.Limiter = broker, cache.NewLimiterRedis(rdb, "meet:limit:")
 		loops = append(loops, broker.Run)
 	} else {
-		store := cache.NewLobbyMemory(nil)
-		d.Store, d.Broker, d.Limiter = store, cache.NewLobbyBrokerMemory(), cache.NewLimiterMemory(nil)
-		loops = append(loops, store.Run)
+		store, limiter := cache.NewLobbyMemory(nil), cache.NewLimiterMemory(nil)
+		d.Store, d.Broker, d.Limiter = store, cache.NewLobbyBrokerMemory(), limiter
+		loops = append(loops, store.Run, limiter.Run)
 	}
 	return lobby.NewService(d, lobby.Options{
 		WaitingTTL: cfg.Lobby.WaitingTimeout, AcceptedTTL: cfg.Lobby.AcceptedTimeout,
