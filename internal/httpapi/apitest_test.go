@@ -163,6 +163,11 @@ func withDeps(f func(d *httpapi.Deps)) envOption {
 	return func(c *envConfig) { c.deps = f }
 }
 
+// withRealClock keeps the database on the wall clock, for benchmarks.
+func withRealClock() envOption {
+	return func(c *envConfig) { c.realClock = true }
+}
+
 // lockedBuffer collects log output from concurrent handlers.
 type lockedBuffer struct {
 	mu sync.Mutex
