@@ -154,8 +154,9 @@ func TestRecordingEndToEnd(t *testing.T) {
 	raw := filepath.Join(re.files.Dir(), rec.ID)
 	waitUntil(t, 20*time.Second, "the first byte on disk", func() bool { return firstMediaByte(raw) })
 	t.Logf("start request to first byte on disk: %s", time.Since(asked).Round(time.Millisecond))
-	if got := re.recording(t, rec.ID); got.Status != recordings.Active || got.WorkerID != recorderadapter.Identity+"@"+c.room.ID {
-		t.Fatalf("recording %s worker %q, want active", got.Status, got.WorkerID)
+	waitUntil(t, 10*time.Second, "the recording to be active", func() bool { return re.recording(t, rec.ID).Status == recordings.Active })
+	if got := re.recording(t, rec.ID); got.WorkerID != recorderadapter.Identity+"@"+c.room.ID {
+		t.Fatalf("recording worker %q", got.WorkerID)
 	}
 
 	for _, p := range []*livekittest.Publisher{alice, bob} {
@@ -187,6 +188,9 @@ func TestRecordingEndToEnd(t *testing.T) {
 			got += p.seconds()
 		}
 		_, end := pubs[tr.ParticipantIdentity].AudioSpan()
+		if tr.Kind == "video" {
+			_, end = pubs[tr.ParticipantIdentity].VideoSpan()
+		}
 		want := end.Sub(m.StartedAt.Add(time.Duration(tr.OffsetMS) * time.Millisecond)).Seconds()
 		t.Logf("%s %s: %d segments, %.3fs recorded, %.3fs published since its first recorded sample", tr.ParticipantIdentity, tr.Kind, len(tr.Segments), got, want)
 		if math.Abs(got-want) > 0.05*want {

@@ -136,6 +136,10 @@ func (n *Notifier) DeliverDue(ctx context.Context) (int, error) {
 func (n *Notifier) deliver(ctx context.Context, m *Message) error {
 	log := n.log.With("message_id", m.ID, "recording_id", m.RecordingID, "kind", string(m.Kind), "attempt", m.Attempts)
 	externalID, err := n.send(ctx, m)
+	// The outcome is recorded even when ctx ended meanwhile (shutdown):
+	// otherwise the claim would hold the message until its lease expires.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
 	if err == nil {
 		if err := n.box.MarkDelivered(ctx, m.ID, n.cfg.ID, externalID); err != nil {
 			return fmt.Errorf("recordings: mark delivered: %w", err)

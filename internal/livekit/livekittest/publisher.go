@@ -97,6 +97,15 @@ func (p *Publisher) Done() <-chan struct{} { return p.done }
 // AudioSpan returns when the first audio frame went out and when the audio ended.
 func (p *Publisher) AudioSpan() (time.Time, time.Time) { return p.audio.span() }
 
+// VideoSpan returns when the first video frame went out and when the video
+// ended (zero times without video).
+func (p *Publisher) VideoSpan() (time.Time, time.Time) {
+	if p.video == nil {
+		return time.Time{}, time.Time{}
+	}
+	return p.video.span()
+}
+
 // Leave disconnects the publisher.
 func (p *Publisher) Leave() { p.room.Disconnect() }
 
