@@ -215,6 +215,11 @@ func (w *Worker) record(ctx context.Context, job *Job, r *Recording, rj RecordJo
 	sctx, cancel := context.WithTimeout(ctx, w.cfg.Lease)
 	wid, err := w.rec.Start(sctx, rj)
 	cancel()
+	if err != nil && ctx.Err() != nil {
+		// Shutting down while joining: the job is taken over after its lease.
+		log.InfoContext(ctx, "recording start interrupted by shutdown", "err", err)
+		return
+	}
 	if err != nil {
 		log.ErrorContext(ctx, "recording failed to start", "err", err)
 		if _, terr := w.svc.store.TransitionRecording(ctx, r.ID, []Status{Initiated}, FailedToStart); terr != nil {
