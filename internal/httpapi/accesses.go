@@ -130,11 +130,17 @@ func (s *Server) handleAccessUpdate() http.Handler {
 			return apperr.New(apperr.Unauthenticated, "Authentication credentials were not provided.")
 		}
 		body, err := decodeObject(r)
-		if err != nil {
-			return err
+		var role string
+		var ok bool
+		if err == nil {
+			role, ok, err = body.choice("role", validRole)
 		}
-		role, ok, err := body.choice("role", validRole)
 		if err != nil {
+			// As in the reference, the access and the caller's right to
+			// manage it are checked before the body: 404 and 403 come first.
+			if _, gerr := s.Rooms.GetAccess(r.Context(), p, r.PathValue("id")); gerr != nil {
+				return gerr
+			}
 			return err
 		}
 		if !ok {

@@ -266,6 +266,15 @@ func TestAccessUpdate(t *testing.T) {
 		t.Run("unknown accesses are not found", func(t *testing.T) {
 			c := env.newCast(t, rooms.Public, nil)
 			expect(t, c.clients[asOwner].do(t, http.MethodPatch, accessPath(unknownUUIDAccess), map[string]any{"role": "member"}), http.StatusNotFound, detail(noAccess))
+			expect(t, c.clients[asOwner].do(t, http.MethodPatch, accessPath(unknownUUIDAccess), map[string]any{"role": "boss"}), http.StatusNotFound, detail(noAccess))
+		})
+
+		t.Run("permission comes before validation", func(t *testing.T) {
+			c := env.newCast(t, rooms.Public, nil)
+			for _, body := range []any{map[string]any{"role": "boss"}, `[`} {
+				expect(t, c.clients[asMember].do(t, http.MethodPatch, accessPath(c.accessID[asAdmin]), body), http.StatusForbidden, detail(genericForbidden))
+				expect(t, c.clients[outsider].do(t, http.MethodPut, accessPath(c.accessID[asMember]), body), http.StatusForbidden, detail(genericForbidden))
+			}
 		})
 	})
 }

@@ -93,9 +93,13 @@ func (s *Server) handleRoomRetrieve() http.Handler {
 	})
 }
 
-// roomFields decodes the writable room fields present in a body.
-func roomFields(body jsonObject) (name *string, level *rooms.AccessLevel, cfg rooms.Configuration, err error) {
+// roomFields decodes the writable room fields present in a body; with
+// needName, a missing name is reported along with the other problems.
+func roomFields(body jsonObject, needName bool) (name *string, level *rooms.AccessLevel, cfg rooms.Configuration, err error) {
 	problems := apperr.Fields{}
+	if needName && !body.has("name") {
+		problems.Add("name", "This field is required.")
+	}
 	if n, ok, err := body.str("name"); ok {
 		if err != nil {
 			problems.Merge(err)
@@ -133,12 +137,9 @@ func (s *Server) handleRoomCreate() http.Handler {
 		if err != nil {
 			return err
 		}
-		name, level, cfg, err := roomFields(body)
+		name, level, cfg, err := roomFields(body, true)
 		if err != nil {
 			return err
-		}
-		if name == nil {
-			return required("name")
 		}
 		v, err := s.Rooms.Create(r.Context(), p, rooms.CreateInput{Name: *name, AccessLevel: level, Configuration: cfg})
 		if err != nil {
@@ -157,15 +158,19 @@ func (s *Server) handleRoomUpdate(partial bool) http.Handler {
 			return apperr.New(apperr.Unauthenticated, "Authentication credentials were not provided.")
 		}
 		body, err := decodeObject(r)
-		if err != nil {
-			return err
+		var name *string
+		var level *rooms.AccessLevel
+		var cfg rooms.Configuration
+		if err == nil {
+			name, level, cfg, err = roomFields(body, !partial)
 		}
-		name, level, cfg, err := roomFields(body)
 		if err != nil {
+			// As in the reference, the room and the caller's right to change
+			// it are checked before the body: 404 and 403 come before 400.
+			if _, _, aerr := s.Rooms.Authorize(r.Context(), p, r.PathValue("id")); aerr != nil {
+				return aerr
+			}
 			return err
-		}
-		if !partial && name == nil {
-			return required("name")
 		}
 		v, err := s.Rooms.Update(r.Context(), p, r.PathValue("id"), rooms.UpdateInput{Name: name, AccessLevel: level, Configuration: cfg})
 		if err != nil {

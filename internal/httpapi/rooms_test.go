@@ -347,6 +347,8 @@ func TestRoomCreate(t *testing.T) {
 				want map[string]any
 			}{
 				{"missing", map[string]any{}, fields("name", "This field is required.")},
+				{"missing, with other problems", map[string]any{"access_level": "secret", "configuration": map[string]any{"x": true}},
+					fields("name", "This field is required.", "access_level", `"secret" is not a valid choice.`, "configuration", "x: Extra inputs are not permitted.")},
 				{"empty", map[string]any{"name": ""}, fields("name", "This field may not be blank.")},
 				{"blank", map[string]any{"name": " \t "}, fields("name", "This field may not be blank.")},
 				{"null", map[string]any{"name": nil}, fields("name", "This field may not be null.")},
@@ -476,6 +478,8 @@ func TestRoomUpdate(t *testing.T) {
 			c := env.newCast(t, rooms.Public, nil)
 			owner := c.clients[asOwner]
 			expect(t, owner.do(t, http.MethodPut, "/rooms/"+c.room.ID+"/", map[string]any{"access_level": "restricted"}), http.StatusBadRequest, fields("name", "This field is required."))
+			expect(t, owner.do(t, http.MethodPut, "/rooms/"+c.room.ID+"/", map[string]any{"access_level": "hidden"}), http.StatusBadRequest,
+				fields("name", "This field is required.", "access_level", `"hidden" is not a valid choice.`))
 			if env.roomByID(t, c.room.ID).AccessLevel != rooms.Public {
 				t.Fatal("refused PUT changed the room")
 			}
@@ -545,6 +549,17 @@ func TestRoomUpdate(t *testing.T) {
 			if calls := env.media.takeCalls(); len(calls) != 0 {
 				t.Fatalf("refused updates synced metadata: %+v", calls)
 			}
+		})
+
+		t.Run("permission comes before validation", func(t *testing.T) {
+			c := env.newCast(t, rooms.Public, nil)
+			for _, body := range []any{map[string]any{"access_level": "bogus"}, `{"name": `} {
+				expect(t, c.clients[asMember].do(t, http.MethodPatch, "/rooms/"+c.room.ID+"/", body), http.StatusForbidden, detail(genericForbidden))
+				expect(t, c.clients[outsider].do(t, http.MethodPut, "/rooms/"+c.room.ID+"/", body), http.StatusForbidden, detail(genericForbidden))
+				expect(t, c.clients[asOwner].do(t, http.MethodPatch, "/rooms/unknown-room/", body), http.StatusNotFound, detail("No Room matches the given query."))
+			}
+			expect(t, c.clients[asAdmin].do(t, http.MethodPatch, "/rooms/"+c.room.ID+"/", map[string]any{"access_level": "bogus"}), http.StatusBadRequest,
+				fields("access_level", `"bogus" is not a valid choice.`))
 		})
 
 		t.Run("unknown rooms are not found", func(t *testing.T) {
