@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 
 	"meet/internal/rooms"
@@ -354,5 +356,55 @@ func TestAccessListPagination(t *testing.T) {
 		expect(t, c.clients[asAdmin].do(t, http.MethodGet, "/resource-accesses/?page=2", nil), http.StatusOK,
 			map[string]any{"count": 25, "next": nil, "previous": base, "results": want[20:]})
 		expect(t, c.clients[asAdmin].do(t, http.MethodGet, "/resource-accesses/?page=3", nil), http.StatusNotFound, detail("Invalid page."))
+	})
+}
+
+// TestAccessLastOwnerUnderConcurrency has two owners step down at the same
+// time, again and again: exactly one may, so the room always keeps an owner.
+func TestAccessLastOwnerUnderConcurrency(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e storagetest.Engine) {
+		env := newAPIEnv(t, e)
+		for round := range 5 {
+			c := env.newCast(t, rooms.Public, nil)
+			second := env.newUser(t, "coowner"+c.room.Slug)
+			a := &rooms.Access{UserID: second.ID, RoomID: c.room.ID, Role: rooms.Owner}
+			if err := env.db.CreateAccess(context.Background(), a); err != nil {
+				t.Fatal(err)
+			}
+			clients := []*apiClient{c.clients[asOwner], env.signIn(t, second)}
+			ids := []string{c.accessID[asOwner], a.ID}
+			method := []string{http.MethodPatch, http.MethodDelete}[round%2]
+			var body any
+			if method == http.MethodPatch {
+				body = map[string]any{"role": "member"}
+			}
+			replies := make([]reply, 2)
+			var wg sync.WaitGroup
+			for i := range 2 {
+				req := clients[i].request(t, method, accessPath(ids[i]), body)
+				wg.Go(func() { replies[i] = env.serve(req) })
+			}
+			wg.Wait()
+			ok, refused := 0, 0
+			for _, r := range replies {
+				switch {
+				case r.status < 300:
+					ok++
+				case r.status == http.StatusForbidden && strings.Contains(string(r.body), lastOwner):
+					refused++
+				default:
+					t.Fatalf("%s: unexpected %d %s", method, r.status, r.body)
+				}
+			}
+			owners := 0
+			for _, u := range []string{c.users[asOwner].ID, second.ID} {
+				if env.roleOf(t, c.room.ID, u) == rooms.Owner {
+					owners++
+				}
+			}
+			if ok != 1 || refused != 1 || owners != 1 {
+				t.Fatalf("round %d (%s): %d succeeded, %d refused, %d owners left; want 1, 1, 1", round, method, ok, refused, owners)
+			}
+		}
 	})
 }
