@@ -48,7 +48,7 @@ func startMedia(ctx context.Context, cfg *config.Config, publicURL *url.URL, lis
 	sfu, err := livekit.StartEmbedded(ctx, livekit.EmbeddedOptions{
 		BindAddress: e.BindAddress, Port: e.Port, RTCUDPPort: e.UDPPort,
 		NodeIP: e.NodeIP, UseExternalIP: e.UseExternalIP, Interfaces: e.Interfaces,
-		APIKey: key, APISecret: secret,
+		APIKey: key, APISecret: secret, DepartureTimeout: e.DepartureTimeout,
 		WebhookURLs: []string{"http://127.0.0.1:" + port + "/api/v1.0/rooms/webhooks-livekit/"},
 	}, log)
 	if err != nil {

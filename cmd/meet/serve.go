@@ -105,7 +105,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	deps := httpapi.Deps{
 		Log: log, PublicURL: publicURL, Rooms: roomSvc, Users: db, Sessions: sessions,
 		Registry: registry, SessionTTL: cfg.Session.TTL, LiveKitWebhook: webhooks,
-		LiveKitSignal: md.proxy, Lobby: lobbySvc,
+		LiveKitSignal: md.proxy, Lobby: lobbySvc, Participants: lkClient,
 		Ready: readiness(db, rdb, lkClient),
 		Web:   web.Handler(cfg.WebDir, log, md.publicURL),
 	}

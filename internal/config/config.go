@@ -70,6 +70,9 @@ type EmbeddedLiveKit struct {
 	NodeIP        string
 	UseExternalIP bool
 	Interfaces    []string
+	// DepartureTimeout closes a room this long after its last participant
+	// left (and fires room_finished, which clears its lobby).
+	DepartureTimeout time.Duration
 }
 
 // Session configures sign-in sessions.

@@ -137,6 +137,8 @@ var settings = []setting{
 	{env: "MEET_LIVEKIT_USE_EXTERNAL_IP", def: "false", help: "in-process SFU: discover the public IP with STUN (public installs)", apply: boolean(func(c *Config) *bool { return &c.LiveKit.Embedded.UseExternalIP })},
 	{env: "MEET_LIVEKIT_INTERFACES", def: "lo", help: "in-process SFU: network interfaces used for media (comma-separated; empty = all)", apply: list(func(c *Config) *[]string { return &c.LiveKit.Embedded.Interfaces })},
 
+	{env: "MEET_LIVEKIT_DEPARTURE_TIMEOUT", def: "20s", help: "in-process SFU: close a room this long after its last participant left", apply: duration(func(c *Config) *time.Duration { return &c.LiveKit.Embedded.DepartureTimeout })},
+
 	{env: "MEET_OIDC_ISSUER", def: "", help: "OpenID Connect issuer URL; empty disables single sign-on", apply: str(func(c *Config) *string { return &c.OIDC.Issuer })},
 	{env: "MEET_OIDC_CLIENT_ID", def: "meet", help: "OpenID Connect client id", apply: str(func(c *Config) *string { return &c.OIDC.ClientID })},
 	{env: "MEET_OIDC_CLIENT_SECRET", def: "", help: "OpenID Connect client secret", secret: true, apply: str(func(c *Config) *string { return &c.OIDC.ClientSecret })},

@@ -33,6 +33,9 @@ func (s *Server) routes() {
 	m.Handle("PUT "+api+"/rooms/{id}/{$}", s.handleRoomUpdate(false))
 	m.Handle("PATCH "+api+"/rooms/{id}/{$}", s.handleRoomUpdate(true))
 	m.Handle("DELETE "+api+"/rooms/{id}/{$}", s.handleRoomDelete())
+	if s.Participants != nil {
+		m.Handle("POST "+api+"/rooms/{id}/remove-participant/{$}", s.handleRemoveParticipant())
+	}
 	if s.LiveKitSignal != nil {
 		m.Handle("/rtc", s.LiveKitSignal)
 		m.Handle("/rtc/", s.LiveKitSignal)

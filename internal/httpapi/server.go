@@ -41,6 +41,8 @@ type Deps struct {
 	Web http.Handler
 	// LiveKitWebhook receives LiveKit's signed webhooks (nil: route absent).
 	LiveKitWebhook http.Handler
+	// Participants acts on connected participants (nil: remove-participant/ is absent).
+	Participants ParticipantControl
 	// LiveKitSignal forwards LiveKit signalling (/rtc) to the in-process SFU
 	// (nil with an external LiveKit, which browsers reach directly).
 	LiveKitSignal http.Handler

@@ -50,6 +50,9 @@ func Join(t testing.TB, wsURL, token string) *Participant {
 	return p
 }
 
+// Leave disconnects from the room.
+func (p *Participant) Leave() { p.room.Disconnect() }
+
 // Identity is the participant's LiveKit identity.
 func (p *Participant) Identity() string { return string(p.room.LocalParticipant.Identity()) }
 
