@@ -51,8 +51,12 @@ func (sqliteDialect) open(dsn string) (*sql.DB, error) {
 		}
 		q.Add(p.key, p.value)
 	}
-	return sql.Open("sqlite", "file:"+strings.TrimPrefix(path, "file:")+"?"+q.Encode())
+	return sql.Open("sqlite", "file:"+uriPath.Replace(strings.TrimPrefix(path, "file:"))+"?"+q.Encode())
 }
+
+// uriPath escapes the characters that end or alter the path of an SQLite URI
+// filename ("#" starts a fragment, "%" an escape), so any file name works.
+var uriPath = strings.NewReplacer("%", "%25", "#", "%23")
 
 func hasPragma(list []string, name string) bool {
 	for _, p := range list {
