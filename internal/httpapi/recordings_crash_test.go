@@ -161,7 +161,7 @@ func TestRecordingWorkerKilled(t *testing.T) {
 		t.Fatal(err)
 	}
 	raw := filepath.Join(dir, rec.ID)
-	waitUntil(t, 30*time.Second, "two finished segments", func() bool {
+	waitUntil(t, 60*time.Second, "two finished segments", func() bool {
 		m, err := recorder.ReadManifest(raw)
 		if err != nil || len(m.Tracks) == 0 {
 			return false
@@ -202,9 +202,10 @@ func TestRecordingWorkerKilled(t *testing.T) {
 	runWorker(t, recordings.NewWorker(svc, db, counting, recordings.WorkerConfig{
 		ID: "restarted", Lease: workerLease, Heartbeat: 300 * time.Millisecond, Poll: 20 * time.Millisecond,
 	}, nil))
-	waitUntil(t, 60*time.Second, "the recording to be finished", func() bool {
+	waitUntil(t, 60*time.Second, "the recording and its job to be finished", func() bool {
 		got, _ := db.RecordingByID(ctx, rec.ID)
-		return got.Status.IsSaved()
+		jobs, _ := db.JobsOfRecording(ctx, rec.ID)
+		return got.Status.IsSaved() && len(jobs) == 1 && jobs[0].Status != "running"
 	})
 	if took := time.Since(killedAt); took < workerLease {
 		t.Errorf("taken over %s after the kill, before the %s lease expired", took, workerLease)
