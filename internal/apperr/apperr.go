@@ -24,6 +24,7 @@ const (
 	NotFound        Kind = "not_found"       // the thing does not exist, or is hidden from the caller (404)
 	Conflict        Kind = "conflict"        // the request conflicts with the current state (409)
 	Throttled       Kind = "throttled"       // too many requests (429)
+	Unsupported     Kind = "unsupported"     // the body's media type is not accepted (415)
 	Unavailable     Kind = "unavailable"     // a dependency is down; retrying later may work (503)
 	BadGateway      Kind = "bad_gateway"     // a dependency refused the work (502)
 	Internal        Kind = "internal"        // a bug or an unexpected failure (500)

@@ -33,7 +33,7 @@ func decodeObject(r *http.Request) (jsonObject, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, _ := mime.ParseMediaType(ct)
 		if mt != "application/json" {
-			return nil, &apperr.Error{Kind: apperr.Invalid, Msg: fmt.Sprintf("Unsupported media type %q in request.", mt)}
+			return nil, apperr.New(apperr.Unsupported, fmt.Sprintf("Unsupported media type %q in request.", mt))
 		}
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBodyBytes))

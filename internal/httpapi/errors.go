@@ -23,6 +23,8 @@ func statusOf(kind apperr.Kind) int {
 		return http.StatusConflict
 	case apperr.Throttled:
 		return http.StatusTooManyRequests
+	case apperr.Unsupported:
+		return http.StatusUnsupportedMediaType
 	case apperr.Unavailable:
 		return http.StatusServiceUnavailable
 	case apperr.BadGateway:

@@ -210,6 +210,14 @@ func TestBadBodies(t *testing.T) {
 				}
 			})
 		}
+		t.Run("unsupported media type", func(t *testing.T) {
+			req := owner.request(t, http.MethodPost, "/rooms/", `name=Form Room`)
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			expect(t, env.serve(req), http.StatusUnsupportedMediaType, detail(`Unsupported media type "application/x-www-form-urlencoded" in request.`))
+			if n := env.roomCount(t, owner.user.ID); n != 1 {
+				t.Fatalf("%d rooms, want only the cast's", n)
+			}
+		})
 		t.Run("just under 1 MiB is accepted", func(t *testing.T) {
 			body := `{"name": "Almost Big", "padding": "` + strings.Repeat("a", 1<<20-64) + `"}`
 			if r := owner.do(t, http.MethodPost, "/rooms/", body); r.status != http.StatusCreated {
