@@ -33,6 +33,8 @@ const (
 	envWorkerDSN = "MEET_REC_WORKER_DSN"
 	envWorkerDir = "MEET_REC_WORKER_DIR"
 	envWorkerWS  = "MEET_REC_WORKER_WS"
+	// envWorkerNoComposite skips ffmpeg, so that measurements count the recorder alone.
+	envWorkerNoComposite = "MEET_REC_WORKER_NO_COMPOSITE"
 )
 
 // workerLease is the lease of the crash test's workers: a dead worker's job
@@ -58,6 +60,7 @@ func TestRecordingWorkerChild(t *testing.T) {
 	adapter := recorderadapter.New(recorderadapter.Options{
 		WSURL: os.Getenv(envWorkerWS), APIKey: recLKKey, APISecret: recLKSecret, Dir: dir,
 		Segment: time.Second, CheckpointInterval: 100 * time.Millisecond, Log: log,
+		NoComposite: os.Getenv(envWorkerNoComposite) != "",
 	})
 	w := recordings.NewWorker(svc, db, adapter, recordings.WorkerConfig{
 		ID: "child", Lease: workerLease, Heartbeat: 300 * time.Millisecond, Poll: 20 * time.Millisecond,
