@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"log/slog"
 	"math"
 	"net/http"
 	"os"
@@ -30,19 +29,16 @@ const (
 	recLKSecret = "recordings-e2e-secret-0123456789abcdef"
 )
 
-// startRecSFU runs a loopback LiveKit server for one test.
-func startRecSFU(t testing.TB) *livekit.Embedded {
+// startRecSFU runs a loopback LiveKit server for one test, in a child
+// process (see livekittest.StartSFU: LiveKit's own data races stay out of
+// this process's race detector).
+func startRecSFU(t testing.TB) *livekittest.SFU {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	sfu, err := livekit.StartEmbedded(ctx, livekit.EmbeddedOptions{APIKey: recLKKey, APISecret: recLKSecret, DepartureTimeout: time.Second},
-		slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatalf("start SFU: %v", err)
-	}
-	t.Cleanup(sfu.Stop)
-	return sfu
+	return livekittest.StartSFU(t, livekit.EmbeddedOptions{APIKey: recLKKey, APISecret: recLKSecret, DepartureTimeout: time.Second})
 }
+
+// TestLiveKitSFUChild is the child process of startRecSFU.
+func TestLiveKitSFUChild(t *testing.T) { livekittest.ServeSFUChild(t) }
 
 // runWorker runs w until the test ends.
 func runWorker(t testing.TB, w *recordings.Worker) {

@@ -1,12 +1,12 @@
 package recorder
 
 import (
-	"context"
 	"log/slog"
 	"testing"
 	"time"
 
 	meetlivekit "meet/internal/livekit"
+	"meet/internal/livekit/livekittest"
 )
 
 const (
@@ -14,23 +14,19 @@ const (
 	testAPISecret = "recorder-test-secret-0123456789abcdef"
 )
 
-// startSFU runs a loopback-only LiveKit server in-process for one test and
-// stops it (force, ports freed) in cleanup.
-func startSFU(t testing.TB) *meetlivekit.Embedded {
+// startSFU runs a loopback-only LiveKit server for one test, in a child
+// process (see livekittest.StartSFU), stopped in cleanup.
+func startSFU(t testing.TB) *livekittest.SFU {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	sfu, err := meetlivekit.StartEmbedded(ctx, meetlivekit.EmbeddedOptions{
+	return livekittest.StartSFU(t, meetlivekit.EmbeddedOptions{
 		APIKey:           testAPIKey,
 		APISecret:        testAPISecret,
 		DepartureTimeout: time.Second,
-	}, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatalf("start embedded SFU: %v", err)
-	}
-	t.Cleanup(sfu.Stop)
-	return sfu
+	})
 }
+
+// TestLiveKitSFUChild is the child process of startSFU.
+func TestLiveKitSFUChild(t *testing.T) { livekittest.ServeSFUChild(t) }
 
 // testLogger writes the recorder's logs into the test log.
 func testLogger(t testing.TB) *slog.Logger {
