@@ -36,7 +36,9 @@ type SFU struct {
 }
 
 // WSURL is the URL participants connect to.
-func (s *SFU) WSURL() string { return "ws://" + net.JoinHostPort(s.opts.BindAddress, strconv.Itoa(s.opts.Port)) }
+func (s *SFU) WSURL() string {
+	return "ws://" + net.JoinHostPort(s.opts.BindAddress, strconv.Itoa(s.opts.Port))
+}
 
 // HTTPURL is the URL of the server API.
 func (s *SFU) HTTPURL() string {
