@@ -20,10 +20,8 @@ import (
 	"meet/internal/storage"
 )
 
-// recordingSettings are the recording settings the wiring needs. Those not
-// yet in config.Config (summary service, SMTP, storage events, download
-// base URL) stay zero until the matching MEET_* settings exist: the
-// features they enable are then off.
+// recordingSettings are the recording settings the wiring needs, read from
+// config.Recording with the data directory's default applied.
 type recordingSettings struct {
 	Enabled        bool
 	Dir            string // MEET_RECORDING_DIR, default <data dir>/recordings
@@ -49,9 +47,14 @@ func recordingSettingsFrom(cfg *config.Config) recordingSettings {
 	if dir == "" {
 		dir = filepath.Join(cfg.DataDir, "recordings")
 	}
+	r := cfg.Recorder
 	return recordingSettings{
-		Enabled: cfg.Recorder.Enabled, Dir: dir,
-		ExpirationDays: cfg.Recorder.ExpirationDays, MaxDuration: cfg.Recorder.MaxDuration,
+		Enabled: r.Enabled, Dir: dir, ExpirationDays: r.ExpirationDays, MaxDuration: r.MaxDuration,
+		DownloadBaseURL: r.DownloadBaseURL,
+		SummaryEndpoint: r.SummaryEndpoint, SummaryToken: r.SummaryToken, SummaryWebhookToken: r.SummaryWebhookToken,
+		SMTP: recordings.SMTPConfig{Addr: r.SMTPAddr, From: r.SMTPFrom, Username: r.SMTPUsername, Password: r.SMTPPassword,
+			Brand: r.BrandName, SupportEmail: r.SupportEmail},
+		StorageEventEnabled: r.StorageEventEnabled, StorageEventToken: r.StorageEventToken, StorageBucket: r.Bucket,
 	}
 }
 

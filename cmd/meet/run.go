@@ -27,7 +27,9 @@ const usage = `meet — video conferencing on LiveKit
 Usage:
   meet [serve] [flags]     run the server (default)
   meet migrate [flags]     apply database migrations and exit
-  meet user <command>      manage local accounts (add, list, disable, passwd)
+  meet user <command>      manage local accounts (add, list, disable, enable, passwd)
+  meet recorder [flags]    run a recording worker as its own process
+  meet recordings purge    delete recordings past MEET_RECORDING_EXPIRATION_DAYS
   meet version             print the version
 
 Run "meet serve --help" to list every setting.
@@ -55,6 +57,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return migrate(ctx, cfg, log, stdout)
 	case "user":
 		return userCommand(ctx, args, getenv, stdin, stdout, stderr)
+	case "recorder":
+		cfg, log, err := setup("meet recorder", args, getenv, stderr)
+		if err != nil {
+			return err
+		}
+		return recorderCommand(ctx, cfg, log, stdout)
+	case "recordings":
+		if len(args) == 0 || args[0] != "purge" {
+			fmt.Fprint(stderr, "usage: meet recordings purge [flags]\n")
+			return errUsage
+		}
+		cfg, log, err := setup("meet recordings purge", args[1:], getenv, stderr)
+		if err != nil {
+			return err
+		}
+		return recordingsPurgeCommand(ctx, cfg, log, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "meet", buildVersion())
 		return nil

@@ -23,6 +23,7 @@ import (
 	"meet/internal/config"
 	"meet/internal/httpapi"
 	"meet/internal/livekit"
+	"meet/internal/livekit/recorderadapter"
 	"meet/internal/lobby"
 	"meet/internal/rooms"
 	"meet/internal/storage"
@@ -39,7 +40,6 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	if cfg.SecretKey == "" && cfg.DatabaseURL != "" {
 		log.Warn("MEET_SECRET_KEY is not set: each replica generates its own; set it when running several")
 	}
-	_ = secretKey
 
 	db, err := openDatabase(ctx, cfg, log)
 	if err != nil {
@@ -82,6 +82,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	tokens := livekit.NewTokenIssuer(livekit.TokenOptions{APIKey: md.apiKey, APISecret: md.apiSecret, PublicURL: md.publicURL, TTL: cfg.LiveKit.TokenTTL})
 	webhooks := livekit.NewWebhookReceiver(livekit.WebhookOptions{
 		APIKey: md.apiKey, APISecret: md.apiSecret, RoomFilter: cfg.LiveKit.WebhookFilterRegex,
+		IgnoreIdentities: []string{recorderadapter.Identity},
 	}, log)
 
 	roomSvc := rooms.NewService(db, db, tokens, lkClient, rooms.Options{
@@ -109,6 +110,9 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		Ready: readiness(db, rdb, lkClient),
 		Web:   web.Handler(cfg.WebDir, log, md.publicURL),
 	}
+	rs := recordingSettingsFrom(cfg)
+	recSvc := newRecordingService(rs, db, roomSvc, secretKey, publicURL, log)
+	deps.Recordings = recSvc
 	if len(cfg.TrustedProxies) > 0 {
 		deps.ClientAddr = httpapi.ClientAddrBehind(cfg.TrustedProxies)
 	}
@@ -131,6 +135,15 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		})
 	}
 	defer func() { stopLoops(); wg.Wait() }()
+	if rs.Enabled && cfg.Recorder.Worker {
+		wait := startRecordingWorker(bgCtx, rs, db, recSvc, recorderLiveKit{WSURL: wsScheme(md.apiURL), APIKey: md.apiKey, APISecret: md.apiSecret}, log)
+		defer func() {
+			stopLoops()
+			if err := wait(); err != nil {
+				log.Error("recording worker stopped", "err", err)
+			}
+		}()
+	}
 
 	srv := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}

@@ -121,10 +121,29 @@ type Lobby struct {
 	ParticipantCookieTTL time.Duration
 }
 
-// Recording configures recordings and transcripts.
+// Recording configures recordings and transcripts, and where their
+// notifications go.
 type Recording struct {
 	Enabled        bool
+	Worker         bool // record in the serve process (one binary); off when "meet recorder" runs elsewhere
 	OutputDir      string
 	ExpirationDays int
 	MaxDuration    time.Duration
+	// DownloadBaseURL is the base of the link e-mailed to owners.
+	DownloadBaseURL string
+
+	SummaryEndpoint     string
+	SummaryToken        string
+	SummaryWebhookToken string
+
+	StorageEventEnabled bool
+	StorageEventToken   string
+	Bucket              string
+
+	SMTPAddr     string
+	SMTPFrom     string
+	SMTPUsername string
+	SMTPPassword string
+	BrandName    string
+	SupportEmail string
 }
