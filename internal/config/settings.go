@@ -62,11 +62,7 @@ func duration(p func(*Config) *time.Duration) func(*Config, string) error {
 
 func list(p func(*Config) *[]string) func(*Config, string) error {
 	return func(c *Config, v string) error {
-		var out []string
-		for _, item := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
-			out = append(out, item)
-		}
-		*p(c) = out
+		*p(c) = strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
 		return nil
 	}
 }

@@ -138,13 +138,6 @@ func (e *lobbyEnv) do(c lobbyCaller, method, path, body, cookie string) (int, an
 }
 
 // jsonOf round-trips v to the shape a decoded JSON body has.
-func jsonOf(v any) any {
-	b, _ := json.Marshal(v)
-	var out any
-	_ = json.Unmarshal(b, &out)
-	return out
-}
-
 func (e *lobbyEnv) knock(room *rooms.Room, name string) string {
 	e.t.Helper()
 	status, body, _ := e.do(e.callers[0], "POST", lobbyAPI+room.ID+"/request-entry/", `{"username":"`+name+`"}`, "")
