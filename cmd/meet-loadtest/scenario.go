@@ -25,6 +25,7 @@ type scenario struct {
 	requests atomic.Int64 // HTTP requests sent (streams count once)
 	events   atomic.Int64 // Server-Sent Events received
 	measure  atomic.Bool  // within the measurement window
+	arrived  atomic.Int64 // guests known to wait
 	errs     counter
 	room     roomRef
 	hosts    []*host
@@ -99,14 +100,22 @@ func (sc *scenario) run(ctx context.Context) (*result, error) {
 	var ready sync.WaitGroup
 	for i := range sc.cfg.guests {
 		ready.Add(1)
-		wg.Go(func() { sc.runGuest(runCtx, i, sem, ready.Done) })
+		wg.Go(func() { sc.runGuest(runCtx, i, sem, func() { sc.arrived.Add(1); ready.Done() }) })
 	}
 	allReady := make(chan struct{})
 	go func() { ready.Wait(); close(allReady) }()
-	select {
-	case <-allReady:
-	case <-ctx.Done():
-		return nil, fmt.Errorf("guests not all waiting: %w", ctx.Err())
+	progress := time.NewTicker(5 * time.Second)
+	defer progress.Stop()
+wait:
+	for {
+		select {
+		case <-allReady:
+			break wait
+		case <-progress.C:
+			sc.logf("arriving: %d waiting, %d requests sent, errors %v", sc.arrived.Load(), sc.requests.Load(), sc.errs.snapshot())
+		case <-ctx.Done():
+			return nil, fmt.Errorf("only %d of %d guests waiting: %w", sc.arrived.Load(), sc.cfg.guests, ctx.Err())
+		}
 	}
 	ramp := time.Since(rampStart)
 	sc.logf("%d guests waiting after %s; errors so far: %v", sc.cfg.guests, ramp.Round(time.Millisecond), sc.errs.snapshot())
@@ -377,85 +386,6 @@ func (sc *scenario) delivered(id string, at time.Time) {
 	defer sc.mu.Unlock()
 	if _, ok := sc.got[id]; !ok {
 		sc.got[id] = at
-	}
-}
-
-// host is one host's view of the waiting list.
-type host struct {
-	s  *session
-	mu sync.Mutex
-	ls []string // waiting participant ids, in knock order
-}
-
-func (h *host) waiting() []string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.ls
-}
-
-func (h *host) set(ls []string) {
-	h.mu.Lock()
-	h.ls = ls
-	h.mu.Unlock()
-}
-
-type participants struct {
-	Participants []struct {
-		ID string `json:"id"`
-	} `json:"participants"`
-}
-
-func (p participants) ids() []string {
-	out := make([]string, len(p.Participants))
-	for i, e := range p.Participants {
-		out[i] = e.ID
-	}
-	return out
-}
-
-// runHost keeps h's list current: the waiting-participants stream in push
-// mode, a GET every pollEvery in poll mode (as upstream's front end).
-func (sc *scenario) runHost(ctx context.Context, h *host) {
-	path := "/rooms/" + sc.room.ID + "/waiting-participants/"
-	for ctx.Err() == nil {
-		if sc.cfg.mode == "poll" {
-			var p participants
-			if err := h.s.do(ctx, http.MethodGet, path, nil, &p); err != nil {
-				sc.fail("host list", err)
-			} else {
-				h.set(p.ids())
-			}
-			_ = sleep(ctx, sc.cfg.pollEvery)
-			continue
-		}
-		if err := sc.readHostStream(ctx, h, path+"stream/"); err != nil {
-			sc.fail("host stream", err)
-		}
-		_ = sleep(ctx, time.Second)
-	}
-}
-
-func (sc *scenario) readHostStream(ctx context.Context, h *host, path string) error {
-	resp, err := h.s.openStream(ctx, path)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	r := newSSEReader(resp.Body, 64<<10)
-	for {
-		event, data, err := r.next()
-		if err != nil {
-			return err
-		}
-		sc.events.Add(1)
-		if event != "participants" {
-			continue
-		}
-		var p participants
-		if err := json.Unmarshal(data, &p); err != nil {
-			return err
-		}
-		h.set(p.ids())
 	}
 }
 

@@ -4,6 +4,9 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"time"
+
+	"meet/internal/rooms"
 )
 
 // hub fans a replica's lobby events out to its open streams. It subscribes to
@@ -24,6 +27,16 @@ type hubRoom struct {
 	hosts  map[*watcher]struct{}
 	guests map[string]map[*watcher]struct{}
 	cancel func()
+	read   *roomRead // the latest shared re-read of the room's row
+}
+
+// roomRead is one read of a room's row shared by the room's local streams;
+// room, err and at are set before done is closed.
+type roomRead struct {
+	done chan struct{}
+	room *rooms.Room
+	err  error
+	at   time.Time
 }
 
 // watcher is one open stream's wake-up signal.
@@ -125,5 +138,51 @@ func (h *hub) deliver(ev Event) {
 		for w := range set {
 			w.wake()
 		}
+	}
+}
+
+// sharedReadTimeout bounds a shared room read, which runs detached from the
+// stream that started it so that stream's end does not fail the others.
+const sharedReadTimeout = 10 * time.Second
+
+// lookup returns roomID's row as read at most maxAge ago for any local
+// stream of the room, calling read when there is no such read; concurrent
+// callers wait for one read instead of each querying the database. Open
+// guest streams re-check their room periodically, and without this a room
+// with 10,000 waiting guests cost 2,000 database reads a second.
+func (h *hub) lookup(ctx context.Context, roomID string, maxAge time.Duration, read func(context.Context) (*rooms.Room, error)) (*rooms.Room, error) {
+	h.mu.Lock()
+	r := h.rooms[roomID]
+	if r == nil { // no stream registered: nothing to share
+		h.mu.Unlock()
+		return read(ctx)
+	}
+	rr := r.read
+	if rr != nil {
+		select {
+		case <-rr.done:
+			if time.Since(rr.at) >= maxAge {
+				rr = nil
+			}
+		default: // in flight: wait for it
+		}
+	}
+	if rr == nil {
+		rr = &roomRead{done: make(chan struct{})}
+		r.read = rr
+		h.mu.Unlock()
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sharedReadTimeout)
+		rr.room, rr.err = read(rctx)
+		cancel()
+		rr.at = time.Now()
+		close(rr.done)
+		return rr.room, rr.err
+	}
+	h.mu.Unlock()
+	select {
+	case <-rr.done:
+		return rr.room, rr.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
 }

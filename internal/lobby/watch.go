@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"meet/internal/auth"
+	"meet/internal/rooms"
 )
 
 // WatchEntry is request-entry as a stream: it knocks like RequestEntry (same
@@ -14,7 +15,8 @@ import (
 // or send fails. While the entry waits, the stream keeps it alive and re-reads
 // it on every event about it and every KeepAlive; the room and the caller's
 // role are re-read every Recheck, so a room turned public admits its waiting
-// guests. After a final status (accepted or denied) nothing more is sent.
+// guests (a room's streams share one read of its row per Recheck/5). After a
+// final status (accepted or denied) nothing more is sent.
 func (s *Service) WatchEntry(ctx context.Context, p auth.Principal, roomIDOrSlug, participantID, username string, send func(Result) error) error {
 	k, err := s.prepare(ctx, p, roomIDOrSlug, participantID, username)
 	if err != nil {
@@ -35,6 +37,7 @@ func (s *Service) WatchEntry(ctx context.Context, p auth.Principal, roomIDOrSlug
 	tick := time.NewTicker(s.opts.KeepAlive)
 	defer tick.Stop()
 	recheck := time.Now().Add(s.opts.Recheck)
+	roomID := k.room.ID
 	for last.Status == Waiting {
 		select {
 		case <-ctx.Done():
@@ -44,7 +47,9 @@ func (s *Service) WatchEntry(ctx context.Context, p auth.Principal, roomIDOrSlug
 		}
 		if now := time.Now(); now.After(recheck) {
 			recheck = now.Add(s.opts.Recheck)
-			if k.room, err = s.rooms.Lookup(ctx, k.room.ID); err != nil {
+			if k.room, err = s.hub.lookup(ctx, k.room.ID, s.opts.Recheck/5, func(ctx context.Context) (*rooms.Room, error) {
+				return s.rooms.Lookup(ctx, roomID)
+			}); err != nil {
 				return err
 			}
 			if k.role, err = s.rooms.RoleOf(ctx, k.p, k.room.ID); err != nil {
