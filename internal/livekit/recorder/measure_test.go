@@ -47,7 +47,7 @@ func TestMeasureRecorder(t *testing.T) {
 			if len(pubs) > 0 {
 				// Let media flow before the recorder joins.
 				waitFor(t, 10*time.Second, "media flowing", func() bool {
-					first, _ := pubs[len(pubs)-1].audio.span()
+					first, _ := pubs[len(pubs)-1].AudioSpan()
 					return !first.IsZero() && time.Since(first) > 500*time.Millisecond
 				})
 			}

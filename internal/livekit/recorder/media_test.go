@@ -1,24 +1,17 @@
 package recorder
 
 import (
-	"bytes"
-	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/livekit/protocol/auth"
-	"github.com/livekit/protocol/livekit"
-	protologger "github.com/livekit/protocol/logger"
-	lksdk "github.com/livekit/server-sdk-go/v2"
-	"github.com/pion/webrtc/v4"
-	"github.com/pion/webrtc/v4/pkg/media"
 	"github.com/pion/webrtc/v4/pkg/media/ivfreader"
+
+	"meet/internal/livekit/livekittest"
 )
 
 // The fixtures are real encoder output, committed so that publishing needs
@@ -32,8 +25,6 @@ const (
 	toneFixture  = "testdata/tone.ogg"
 	videoFixture = "testdata/testsrc.ivf"
 	audioFrame   = 20 * time.Millisecond
-	// videoFrame is explicit: the SDK's IVF pacing is wrong (pitfall 6).
-	videoFrame = 33 * time.Millisecond
 )
 
 // oggPage is a parsed Ogg page.
@@ -95,28 +86,6 @@ func parseOgg(b []byte) ([]oggPage, error) {
 	return pages, nil
 }
 
-// readOpusFixture returns the audio packets of an Ogg Opus file.
-func readOpusFixture(t *testing.T) [][]byte {
-	t.Helper()
-	b, err := os.ReadFile(toneFixture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pages, err := parseOgg(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var pkts [][]byte
-	for _, p := range pages {
-		for _, pkt := range p.packets {
-			if !bytes.HasPrefix(pkt, []byte("OpusHead")) && !bytes.HasPrefix(pkt, []byte("OpusTags")) {
-				pkts = append(pkts, pkt)
-			}
-		}
-	}
-	return pkts
-}
-
 // readVP8Fixture returns the frames of an IVF file.
 func readVP8Fixture(t *testing.T) [][]byte {
 	t.Helper()
@@ -145,100 +114,18 @@ func readVP8Fixture(t *testing.T) [][]byte {
 // loopProvider hands out fixture frames in a loop with an explicit
 // duration, count frames in all, and records when the first and last went
 // out. The SDK paces samples by their duration.
-type loopProvider struct {
-	lksdk.BaseSampleProvider
-	frames [][]byte
-	dur    time.Duration
-	count  int
-
-	mu          sync.Mutex
-	n           int
-	first, last time.Time
-}
-
-func (p *loopProvider) NextSample(context.Context) (media.Sample, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.n >= p.count {
-		return media.Sample{}, io.EOF
-	}
-	now := time.Now()
-	if p.n == 0 {
-		p.first = now
-	}
-	p.last = now
-	f := p.frames[p.n%len(p.frames)]
-	p.n++
-	return media.Sample{Data: f, Duration: p.dur}, nil
-}
-
-// span returns when the first sample went out and when the media ended.
-func (p *loopProvider) span() (time.Time, time.Time) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.first, p.last.Add(p.dur)
-}
-
-// publisher is a Go participant sending fixture audio and optionally video.
+// publisher is a Go participant of the shared test support, with the
+// identity the recorder's files are named after.
 type publisher struct {
-	identity     string
-	room         *lksdk.Room
-	audio, video *loopProvider
-	done         chan struct{} // closed when every provider reached its end
-}
-
-func joinToken(t *testing.T, room, identity string) string {
-	t.Helper()
-	at := auth.NewAccessToken(testAPIKey, testAPISecret).
-		SetIdentity(identity).
-		SetName("Name of " + identity).
-		SetVideoGrant(&auth.VideoGrant{RoomJoin: true, Room: room}).
-		SetValidFor(time.Hour)
-	jwt, err := at.ToJWT()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return jwt
+	*livekittest.Publisher
+	identity string
 }
 
 // publish joins room as identity and publishes audio (and video) for d.
 func publish(t *testing.T, wsURL, room, identity string, withVideo bool, d time.Duration) *publisher {
 	t.Helper()
-	lkRoom, err := lksdk.ConnectToRoomWithToken(wsURL, joinToken(t, room, identity), lksdk.NewRoomCallback(),
-		lksdk.WithAutoSubscribe(false), lksdk.WithLogger(protologger.GetDiscardLogger()))
-	if err != nil {
-		t.Fatalf("publisher %s: connect: %v", identity, err)
-	}
-	t.Cleanup(lkRoom.Disconnect)
-	p := &publisher{identity: identity, room: lkRoom, done: make(chan struct{})}
-	var wg sync.WaitGroup
-
-	start := func(prov *loopProvider, c webrtc.RTPCodecCapability, opts *lksdk.TrackPublicationOptions) {
-		track, err := lksdk.NewLocalSampleTrack(c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		wg.Add(1)
-		if err := track.StartWrite(prov, wg.Done); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := lkRoom.LocalParticipant.PublishTrack(track, opts); err != nil {
-			t.Fatalf("publisher %s: publish: %v", identity, err)
-		}
-	}
-	p.audio = &loopProvider{frames: readOpusFixture(t), dur: audioFrame, count: int(d / audioFrame)}
-	start(p.audio, webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2},
-		&lksdk.TrackPublicationOptions{Name: "mic", Source: livekit.TrackSource_MICROPHONE})
-	if withVideo {
-		p.video = &loopProvider{frames: readVP8Fixture(t), dur: videoFrame, count: int(d / videoFrame)}
-		start(p.video, webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000},
-			&lksdk.TrackPublicationOptions{Name: "camera", Source: livekit.TrackSource_CAMERA, VideoWidth: 320, VideoHeight: 180})
-	}
-	go func() {
-		wg.Wait()
-		close(p.done)
-	}()
-	return p
+	token := livekittest.JoinToken(t, testAPIKey, testAPISecret, room, identity)
+	return &publisher{Publisher: livekittest.Publish(t, wsURL, token, withVideo, d), identity: identity}
 }
 
 // waitFor polls cond until it holds or the deadline passes.

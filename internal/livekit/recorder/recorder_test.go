@@ -130,7 +130,7 @@ func TestRecordScreenRecordingEndToEnd(t *testing.T) {
 		publish(t, sfu.WSURL(), room, "bob", true, publishFor),
 	}
 	for _, p := range pubs {
-		waitChan(t, p.done, 30*time.Second, p.identity+" publishing")
+		waitChan(t, p.Done(), 30*time.Second, p.identity+" publishing")
 	}
 	res, err := sess.Stop(ctx)
 	if err != nil {
@@ -175,9 +175,9 @@ func TestRecordScreenRecordingEndToEnd(t *testing.T) {
 	byIdentity := map[string]*publisher{"alice": pubs[0], "bob": pubs[1]}
 	for _, tr := range m.Tracks {
 		p := byIdentity[tr.ParticipantIdentity]
-		prov, codec := p.audio, "opus"
+		span, codec := p.AudioSpan, "opus"
 		if tr.Kind == "video" {
-			prov, codec = p.video, "vp8"
+			span, codec = p.VideoSpan, "vp8"
 		}
 		var got float64
 		for _, s := range tr.Segments {
@@ -187,7 +187,7 @@ func TestRecordScreenRecordingEndToEnd(t *testing.T) {
 			}
 			got += pr.duration()
 		}
-		first, end := prov.span()
+		first, end := span()
 		recStart := m.StartedAt.Add(time.Duration(tr.OffsetMS) * time.Millisecond)
 		want := end.Sub(recStart).Seconds()
 		t.Logf("%s %s: %d segments, ffprobe %.3fs, published %.3fs since the track's first recorded sample (publishing began %s before it)",
@@ -244,8 +244,8 @@ func TestRecordTranscriptRecordsAudioOnlyAndStopsWhenEmpty(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitChan(t, alice.done, 30*time.Second, "alice publishing")
-	alice.room.Disconnect()
+	waitChan(t, alice.Done(), 30*time.Second, "alice publishing")
+	alice.Leave()
 	waitChan(t, sess.Done(), 15*time.Second, "the recorder to stop in the empty room")
 	res, err := sess.Stop(ctx)
 	if err != nil {
