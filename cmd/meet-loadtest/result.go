@@ -18,6 +18,7 @@ type result struct {
 	undelivered    int           // admitted guests who never got their token
 	latencies      []time.Duration
 	pollTimes      []time.Duration // request-entry response times (poll mode)
+	enterTimes     []time.Duration // enter response times
 	reqPerSec      float64
 	eventsPerSec   float64
 	haveServer     bool
@@ -54,6 +55,10 @@ func (r *result) write(w io.Writer, cfg config) {
 	fmt.Fprintf(w, "admissions: %d (%d expired before the host decided, %d never reached the guest)\n", r.admitted, r.expired, r.undelivered)
 	fmt.Fprintf(w, "admission latency: p50 %s, p95 %s, p99 %s, max %s\n",
 		ms(percentile(l, 50)), ms(percentile(l, 95)), ms(percentile(l, 99)), ms(percentile(l, 100)))
+	if e := r.enterTimes; len(e) > 0 {
+		fmt.Fprintf(w, "enter response time (part of the latency): p50 %s, p99 %s, max %s\n",
+			ms(percentile(e, 50)), ms(percentile(e, 99)), ms(percentile(e, 100)))
+	}
 	if len(r.pollTimes) > 0 {
 		p := r.pollTimes
 		fmt.Fprintf(w, "request-entry response time (polls in the window): p50 %s, p99 %s, max %s over %d polls\n",

@@ -35,6 +35,7 @@ type scenario struct {
 	sent     map[string]time.Time // when the enter POST for a participant was sent
 	got      map[string]time.Time // when the guest first held a token
 	pollTime []time.Duration      // request-entry response times in the window (poll mode)
+	decide   []time.Duration      // enter response times
 	expired  int                  // enter answered 404: the entry had expired
 }
 
@@ -166,10 +167,12 @@ wait:
 	res.admitted = len(sc.sent)
 	res.expired = sc.expired
 	res.pollTimes = sc.pollTime
+	res.enterTimes = sc.decide
 	sc.mu.Unlock()
 	res.errors = sc.errs.snapshot()
 	sort.Slice(res.latencies, func(i, j int) bool { return res.latencies[i] < res.latencies[j] })
 	sort.Slice(res.pollTimes, func(i, j int) bool { return res.pollTimes[i] < res.pollTimes[j] })
+	sort.Slice(res.enterTimes, func(i, j int) bool { return res.enterTimes[i] < res.enterTimes[j] })
 	return res, nil
 }
 
@@ -199,10 +202,14 @@ func (sc *scenario) admit(ctx context.Context) {
 			continue
 		}
 		inflight.Go(func() {
+			start := time.Now()
 			sc.mu.Lock()
-			sc.sent[id] = time.Now()
+			sc.sent[id] = start
 			sc.mu.Unlock()
 			err := h.s.do(ctx, http.MethodPost, "/rooms/"+sc.room.ID+"/enter/", map[string]any{"participant_id": id, "allow_entry": true}, nil)
+			sc.mu.Lock()
+			sc.decide = append(sc.decide, time.Since(start))
+			sc.mu.Unlock()
 			var ae *apiError
 			switch {
 			case errors.As(err, &ae) && ae.status == http.StatusNotFound:

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math"
 	"strings"
+	"sync"
 	"time"
 
 	"meet/internal/apperr"
@@ -86,6 +87,7 @@ type Service struct {
 	opts     Options
 	log      *slog.Logger
 	hub      *hub
+	notices  notices
 }
 
 // NewService returns a Service. It starts no goroutine.
@@ -248,12 +250,65 @@ func (s *Service) admitted(k knock, e Entry) (Result, error) {
 	return Result{Entry: e, LiveKit: &info}, nil
 }
 
-// notify tells the LiveKit room that someone is waiting. Failures are logged,
-// never returned: the knock itself succeeded.
+// notify tells the LiveKit room that someone is waiting. At most one notice
+// per room is in flight: knocks arriving meanwhile are covered by one more
+// notice, sent in the background once the current one ends (the message
+// carries nothing but "someone is waiting", and is sent after their entries
+// were stored). Without this, guests arriving together made one LiveKit
+// call each, on as many new connections. Failures are logged, never
+// returned: the knock itself succeeded.
 func (s *Service) notify(ctx context.Context, roomID string) {
-	if s.notifier == nil {
+	if s.notifier == nil || !s.notices.start(roomID) {
 		return
 	}
+	s.sendNotice(ctx, roomID)
+	if s.notices.again(roomID) {
+		go func() {
+			ctx := context.WithoutCancel(ctx)
+			for more := true; more; more = s.notices.again(roomID) {
+				s.sendNotice(ctx, roomID)
+			}
+		}()
+	}
+}
+
+// notices remembers, per room, whether a notice is in flight and whether
+// knocks arrived since it started.
+type notices struct {
+	mu      sync.Mutex
+	pending map[string]bool // room → a notice is in flight; true when another is due after it
+}
+
+// start reports whether the caller should send a notice now; when one is in
+// flight it records that another is due and returns false.
+func (n *notices) start(roomID string) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.pending == nil {
+		n.pending = map[string]bool{}
+	}
+	if _, busy := n.pending[roomID]; busy {
+		n.pending[roomID] = true
+		return false
+	}
+	n.pending[roomID] = false
+	return true
+}
+
+// again ends a notice and reports whether another is due (the caller then
+// sends it, still holding the room's turn).
+func (n *notices) again(roomID string) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.pending[roomID] {
+		n.pending[roomID] = false
+		return true
+	}
+	delete(n.pending, roomID)
+	return false
+}
+
+func (s *Service) sendNotice(ctx context.Context, roomID string) {
 	err := s.notifier.SendData(ctx, roomID, []byte(NotificationPayload), true)
 	switch {
 	case apperr.Is(err, apperr.NotFound):
