@@ -193,8 +193,8 @@ func Start(ctx context.Context, opts Options) (*Session, error) {
 	s.roomName = room.Name()
 	s.roomSID = room.SID()
 	s.mu.Unlock()
-	s.log = s.log.With("room", s.roomName, "recorder_identity", s.identity)
-	s.log.Info("recorder: joined room", "mode", string(opts.Mode), "dir", opts.Dir)
+	// s.log stays as it was: track callbacks may already be reading it.
+	s.log.Info("recorder: joined room", "room", s.roomName, "recorder_identity", s.identity, "mode", string(opts.Mode), "dir", opts.Dir)
 
 	if err := s.checkpoint(); err != nil {
 		room.Disconnect()

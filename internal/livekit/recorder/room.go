@@ -36,9 +36,11 @@ func (s *Session) callbacks() *lksdk.RoomCallback {
 }
 
 // subscribeAudio subscribes to pub when it is a participant's audio track
-// (transcript mode subscribes to nothing else).
+// (transcript mode subscribes to nothing else). Subscribing twice is
+// harmless; asking pub.IsSubscribed() first is not: in server-sdk-go v2.17.0
+// it reads a field the SDK's track goroutine writes without a lock.
 func (s *Session) subscribeAudio(pub *lksdk.RemoteTrackPublication, rp *lksdk.RemoteParticipant) {
-	if IsRecorderIdentity(rp.Identity()) || pub.Kind() != lksdk.TrackKindAudio || pub.IsSubscribed() {
+	if IsRecorderIdentity(rp.Identity()) || pub.Kind() != lksdk.TrackKindAudio {
 		return
 	}
 	if err := pub.SetSubscribed(true); err != nil {
