@@ -48,16 +48,15 @@ type Rooms struct {
 // LiveKit says which SFU to use: an external server or cluster when URL is
 // set, else one started in-process with the Embedded settings.
 type LiveKit struct {
-	URL                 string // external server's URL (ws:// or wss://, or http(s)://)
-	PublicURL           string // URL browsers connect to, when it differs from URL
-	APIKey              string
-	APISecret           string
-	TokenTTL            time.Duration
-	WebhookFilterRegex  string
-	Embedded            EmbeddedLiveKit
-	ForceWSSProtocol    bool
-	EnableFirefoxProxy  bool
-	ConnectionTestRooms string
+	URL                string // external server's URL (ws:// or wss://, or http(s)://)
+	PublicURL          string // URL browsers connect to, when it differs from URL
+	APIKey             string
+	APISecret          string
+	TokenTTL           time.Duration
+	WebhookFilterRegex string
+	Embedded           EmbeddedLiveKit
+	ForceWSSProtocol   bool
+	EnableFirefoxProxy bool
 }
 
 // EmbeddedLiveKit configures the in-process SFU. Defaults keep all media on
@@ -114,11 +113,10 @@ func (l Local) Enabled(o OIDC) bool {
 
 // Lobby configures the waiting room.
 type Lobby struct {
-	WaitingTimeout       time.Duration
-	AcceptedTimeout      time.Duration
-	DeniedTimeout        time.Duration
-	RequestEntryPerMin   int
-	ParticipantCookieTTL time.Duration
+	WaitingTimeout     time.Duration
+	AcceptedTimeout    time.Duration
+	DeniedTimeout      time.Duration
+	RequestEntryPerMin int
 }
 
 // Recording configures recordings and transcripts, and where their
