@@ -29,6 +29,9 @@ func (postgresDialect) open(dsn string) (*sql.DB, error) {
 	}
 	db := stdlib.OpenDB(*cfg)
 	// A new connection costs tens of milliseconds (TLS, SCRAM): keep some.
+	// The bound keeps N replicas within the server's max_connections (100 by
+	// default) and makes bursts queue here rather than fail there.
+	db.SetMaxOpenConns(20)
 	db.SetMaxIdleConns(8)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	return db, nil

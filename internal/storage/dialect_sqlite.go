@@ -51,8 +51,23 @@ func (sqliteDialect) open(dsn string) (*sql.DB, error) {
 		}
 		q.Add(p.key, p.value)
 	}
-	return sql.Open("sqlite", "file:"+uriPath.Replace(strings.TrimPrefix(path, "file:"))+"?"+q.Encode())
+	db, err := sql.Open("sqlite", "file:"+uriPath.Replace(strings.TrimPrefix(path, "file:"))+"?"+q.Encode())
+	if err != nil {
+		return nil, err
+	}
+	// Bound the pool: every SQLite connection carries its own page cache and
+	// file handles, and writes serialise anyway. Without a bound, thousands of
+	// concurrent requests (a lobby of 10,000 polling guests) opened thousands
+	// of connections and ran the process out of files; with it they queue.
+	db.SetMaxOpenConns(sqliteMaxConns)
+	db.SetMaxIdleConns(sqliteMaxConns)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	return db, nil
 }
+
+// sqliteMaxConns is the size of the SQLite connection pool: enough readers
+// for two cores in WAL mode, where one writer and many readers proceed together.
+const sqliteMaxConns = 8
 
 // uriPath escapes the characters that end or alter the path of an SQLite URI
 // filename ("#" starts a fragment, "%" an escape), so any file name works.
