@@ -186,12 +186,20 @@ type eventStream struct {
 	rc      *http.ResponseController
 	mu      sync.Mutex
 	started bool
-	stop    chan struct{}
-	done    chan struct{}
+	closed  bool
+	// beat fires the heartbeat. A timer rather than a goroutine per stream:
+	// ten thousand waiting guests would otherwise hold ten thousand idle
+	// goroutines and their stacks.
+	beat  *time.Timer
+	every time.Duration
 }
 
 func (s *Server) newEventStream(w http.ResponseWriter, r *http.Request) *eventStream {
-	return &eventStream{s: s, w: w, r: r, rc: http.NewResponseController(w), stop: make(chan struct{}), done: make(chan struct{})}
+	every := s.LobbyHeartbeat
+	if every <= 0 {
+		every = defaultHeartbeat
+	}
+	return &eventStream{s: s, w: w, r: r, rc: http.NewResponseController(w), every: every}
 }
 
 // send writes one event; an error means the client is gone.
@@ -210,7 +218,7 @@ func (st *eventStream) send(event string, v any) error {
 		h.Set("X-Accel-Buffering", "no")
 		_ = st.rc.SetWriteDeadline(time.Time{}) // a stream outlives the server's write timeout
 		st.w.WriteHeader(http.StatusOK)
-		go st.heartbeat()
+		st.beat = time.AfterFunc(st.every, st.heartbeat)
 	}
 	if _, err := st.w.Write([]byte("event: " + event + "\ndata: " + string(data) + "\n\n")); err != nil {
 		return err
@@ -218,29 +226,20 @@ func (st *eventStream) send(event string, v any) error {
 	return st.rc.Flush()
 }
 
+// heartbeat writes a comment after a silence and arms the next one; once
+// the stream is closed it writes nothing.
 func (st *eventStream) heartbeat() {
-	defer close(st.done)
-	every := st.s.LobbyHeartbeat
-	if every <= 0 {
-		every = defaultHeartbeat
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.closed {
+		return
 	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-st.stop:
-			return
-		case <-t.C:
-			st.mu.Lock()
-			_, err := st.w.Write([]byte(": heartbeat\n\n"))
-			if err == nil {
-				err = st.rc.Flush()
-			}
-			st.mu.Unlock()
-			if err != nil {
-				return
-			}
-		}
+	_, err := st.w.Write([]byte(": heartbeat\n\n"))
+	if err == nil {
+		err = st.rc.Flush()
+	}
+	if err == nil {
+		st.beat.Reset(st.every)
 	}
 }
 
@@ -254,13 +253,12 @@ func (st *eventStream) end(err error) error {
 	return nil
 }
 
-// close stops the heartbeat and waits for it, so nothing writes after the handler returns.
+// close stops the heartbeat, so nothing writes after the handler returns.
 func (st *eventStream) close() {
-	close(st.stop)
 	st.mu.Lock()
-	started := st.started
-	st.mu.Unlock()
-	if started {
-		<-st.done
+	defer st.mu.Unlock()
+	st.closed = true
+	if st.beat != nil {
+		st.beat.Stop()
 	}
 }

@@ -437,3 +437,43 @@ func TestLobbyStreams(t *testing.T) {
 		}
 	})
 }
+
+// TestLobbyStreamHeartbeat checks that a quiet stream sends heartbeat
+// comments (every 50 ms in this environment) so proxies keep it open.
+func TestLobbyStreamHeartbeat(t *testing.T) {
+	e := newLobbyEnv(t, "http://meet.test", lobby.Options{})
+	ts := httptest.NewServer(e.srv)
+	t.Cleanup(ts.Close)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	r := e.request(e.callers[4], "GET", ts.URL+lobbyAPI+e.rooms[rooms.Restricted].ID+"/waiting-participants/stream/", "", "").WithContext(ctx)
+	r.RequestURI = ""
+	res, err := http.DefaultClient.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	lines := make(chan string, 16)
+	go func() {
+		sc := bufio.NewScanner(res.Body)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	beats := 0
+	deadline := time.After(5 * time.Second)
+	for beats < 2 {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatal("stream closed")
+			}
+			if l == ": heartbeat" {
+				beats++
+			}
+		case <-deadline:
+			t.Fatalf("%d heartbeats within 5 s, want 2", beats)
+		}
+	}
+}
