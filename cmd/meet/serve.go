@@ -104,7 +104,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	deps := httpapi.Deps{
-		Log: log, PublicURL: publicURL, Rooms: roomSvc, Users: db, Sessions: sessions,
+		Log: log, PublicURL: publicURL, Rooms: roomSvc, Users: db, Sessions: sessions, AnalyticsKey: []byte(secretKey),
 		Registry: registry, SessionTTL: cfg.Session.TTL, LiveKitWebhook: webhooks,
 		LiveKitSignal: md.proxy, Lobby: lobbySvc, Participants: lkClient,
 		Ready: readiness(db, rdb, lkClient),

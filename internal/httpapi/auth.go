@@ -13,6 +13,7 @@ import (
 
 	"meet/internal/apperr"
 	"meet/internal/auth"
+	"meet/internal/users"
 	"meet/internal/auth/oidc"
 )
 
@@ -155,7 +156,7 @@ func (s *Server) handleCallback() http.Handler {
 		if err != nil {
 			return err
 		}
-		if err := s.startSession(w, r, u.ID, map[string]string{idTokenValue: id.IDToken, authMethod: "oidc"}); err != nil {
+		if err := s.startSession(w, r, u, map[string]string{idTokenValue: id.IDToken, authMethod: "oidc"}); err != nil {
 			return err
 		}
 		http.Redirect(w, r, p.ReturnTo, http.StatusFound)
@@ -165,8 +166,9 @@ func (s *Server) handleCallback() http.Handler {
 
 // startSession signs userID in: the browser's current session (pre-login or
 // another user's) is deleted and a new one, with a new id and CSRF token,
-// takes its place.
-func (s *Server) startSession(w http.ResponseWriter, r *http.Request, userID string, values map[string]string) error {
+// takes its place. The sign-in is logged with the user's anonymised e-mail,
+// never the address, for usage analytics.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *users.User, values map[string]string) error {
 	ctx := r.Context()
 	if old, ok := sessionFrom(ctx); ok {
 		if err := s.sessions.Delete(ctx, old.ID); err != nil && !apperr.Is(err, apperr.NotFound) {
@@ -175,10 +177,12 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, userID str
 	}
 	csrf := randomToken(24)
 	values[csrfValue] = csrf
-	sess := auth.NewSession(userID, values, time.Now(), s.SessionTTL)
+	sess := auth.NewSession(u.ID, values, time.Now(), s.SessionTTL)
 	if err := s.sessions.Save(ctx, sess); err != nil {
 		return err
 	}
+	s.log.InfoContext(ctx, "signed in", "user_id", u.ID, "method", values[authMethod],
+		"email_anonymized", users.AnonymizedEmail(s.AnalyticsKey, u.Email), "request_id", requestIDFrom(ctx))
 	s.setCookie(w, SessionCookie, sess.ID, s.SessionTTL, true)
 	s.setCookie(w, CSRFCookie, csrf, s.SessionTTL, false)
 	w.Header().Set("Cache-Control", "no-store")
@@ -321,7 +325,7 @@ func (s *Server) handleLocalLogin() http.Handler {
 		if err != nil {
 			return err
 		}
-		if err := s.startSession(w, r, u.ID, map[string]string{authMethod: "local"}); err != nil {
+		if err := s.startSession(w, r, u, map[string]string{authMethod: "local"}); err != nil {
 			return err
 		}
 		w.WriteHeader(http.StatusNoContent)

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"meet/internal/httpapi"
 	"meet/internal/storage"
 	"meet/internal/storage/storagetest"
+	"meet/internal/users"
 )
 
 // countingHasher counts Verify calls: every failed login must hash exactly
@@ -207,5 +209,40 @@ func TestSessionCookieSecureOnHTTPS(t *testing.T) {
 		if c.Name == httpapi.CSRFCookie && c.HttpOnly {
 			t.Error("csrftoken must be readable by scripts")
 		}
+	}
+}
+
+// TestSignInLogsAnonymizedEmail checks the sign-in log line carries the
+// keyed hash of the address for analytics, and never the address itself.
+func TestSignInLogsAnonymizedEmail(t *testing.T) {
+	db := storagetest.Open(t)
+	hasher := local.Argon2id{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+	if _, err := local.NewAccounts(db, hasher, nil).Add(context.Background(), "dora@example.com", "Dora Explorer", "map-and-backpack"); err != nil {
+		t.Fatal(err)
+	}
+	authn, err := local.NewAuthenticator(db, hasher, local.NewMemoryLimiter(10, time.Minute, nil), local.NewMemoryLimiter(10, time.Minute, nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs syncBuffer
+	key := []byte("analytics key of this test instance")
+	srv := httptest.NewServer(nil)
+	t.Cleanup(srv.Close)
+	srv.Config.Handler = newServer(t, db, func(d *httpapi.Deps) {
+		d.LocalLogin, d.AnalyticsKey = authn, key
+		d.Log = slog.New(slog.NewJSONHandler(&logs, nil))
+	}, srv.URL)
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+api+"/local-login/", strings.NewReader(creds("dora@example.com", "map-and-backpack")))
+	req.Header.Set("Content-Type", "application/json")
+	if p := newBrowser(t).do(req); p.status != http.StatusNoContent {
+		t.Fatalf("local-login = %d %s", p.status, p.body)
+	}
+	out := logs.String()
+	want := `"email_anonymized":"` + users.AnonymizedEmail(key, "dora@example.com") + `"`
+	if !strings.Contains(out, `"msg":"signed in"`) || !strings.Contains(out, want) || !strings.Contains(out, `"method":"local"`) {
+		t.Errorf("sign-in log lacks %s:\n%s", want, out)
+	}
+	if strings.Contains(out, "dora@example.com") {
+		t.Errorf("the log contains the e-mail address:\n%s", out)
 	}
 }

@@ -48,6 +48,8 @@ type Deps struct {
 	LiveKitSignal http.Handler
 	// SessionTTL is how long a sign-in lasts.
 	SessionTTL time.Duration
+	// AnalyticsKey keys the anonymised e-mail addresses written to sign-in logs.
+	AnalyticsKey []byte
 	// TrustedOrigins may send cross-origin unsafe requests (besides PublicURL).
 	TrustedOrigins []string
 
