@@ -13,8 +13,8 @@ import (
 
 	"meet/internal/apperr"
 	"meet/internal/auth"
-	"meet/internal/users"
 	"meet/internal/auth/oidc"
+	"meet/internal/users"
 )
 
 // Sign-in: OIDC (authenticate, callback, logout, logout-callback,
