@@ -19,6 +19,9 @@ import (
 // errUsage reports a command-line mistake already explained on stderr.
 var errUsage = errors.New("usage")
 
+// errHelp reports that --help was asked for and answered: not a failure.
+var errHelp = errors.New("help")
+
 // version is set at build time with -ldflags "-X main.version=…".
 var version = ""
 
@@ -38,6 +41,14 @@ Run "meet serve --help" to list every setting.
 // run is meet's real main: it takes everything main would read from the
 // process so that tests can run the whole program in-process.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if err := dispatch(ctx, args, getenv, stdin, stdout, stderr); !errors.Is(err, errHelp) {
+		return err
+	}
+	return nil
+}
+
+// dispatch runs the subcommand named by args[0] (serve when absent).
+func dispatch(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cmd := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
@@ -88,7 +99,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 func setup(name string, args []string, getenv func(string) string, stderr io.Writer) (*config.Config, *slog.Logger, error) {
 	cfg, err := config.Load(name, args, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
-		return nil, nil, errUsage
+		return nil, nil, errHelp
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("invalid configuration:\n%w", err)
