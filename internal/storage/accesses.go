@@ -226,15 +226,8 @@ func (db *DB) ListManagedAccesses(ctx context.Context, userID string, p rooms.Pa
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			a, err := scanAccess(rows)
-			if err != nil {
-				return err
-			}
-			list = append(list, *a)
-		}
-		return rows.Err()
+		list, err = collect(rows, scanAccess)
+		return err
 	})
 	if err != nil {
 		return nil, 0, err

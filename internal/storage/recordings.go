@@ -160,15 +160,8 @@ func (db *DB) ListRecordingsForUser(ctx context.Context, userID string, p rooms.
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			r, err := scanRecording(rows)
-			if err != nil {
-				return err
-			}
-			list = append(list, *r)
-		}
-		return rows.Err()
+		list, err = collect(rows, scanRecording)
+		return err
 	})
 	if err != nil {
 		return nil, 0, err
@@ -346,15 +339,8 @@ func (db *DB) ListExpiredRecordings(ctx context.Context, cutoff time.Time) ([]re
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			r, err := scanRecording(rows)
-			if err != nil {
-				return err
-			}
-			list = append(list, *r)
-		}
-		return rows.Err()
+		list, err = collect(rows, scanRecording)
+		return err
 	})
 	return list, err
 }

@@ -145,15 +145,8 @@ func (db *DB) ListRoomsForUser(ctx context.Context, userID string, p rooms.Page)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			r, err := scanRoom(rows)
-			if err != nil {
-				return err
-			}
-			list = append(list, *r)
-		}
-		return rows.Err()
+		list, err = collect(rows, scanRoom)
+		return err
 	})
 	if err != nil {
 		return nil, 0, err
@@ -177,6 +170,20 @@ func (db *DB) RoleOf(ctx context.Context, roomID, userID string) (rooms.Role, er
 
 // scanner is a *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
+
+// collect scans every row with scan and closes rows.
+func collect[T any](rows *sql.Rows, scan func(scanner) (*T, error)) ([]T, error) {
+	defer rows.Close()
+	list := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, *v)
+	}
+	return list, rows.Err()
+}
 
 func scanRoom(s scanner) (*rooms.Room, error) {
 	var (
