@@ -13,9 +13,11 @@ import (
 	"sync"
 	"time"
 
+	"meet/internal/apperr"
 	"meet/internal/config"
 	"meet/internal/livekit"
 	"meet/internal/livekit/recorderadapter"
+	"meet/internal/objectstore"
 	"meet/internal/recordings"
 	"meet/internal/storage"
 )
@@ -39,6 +41,9 @@ type recordingSettings struct {
 	StorageEventEnabled bool
 	StorageEventToken   string
 	StorageBucket       string
+	// S3 is the object storage finished files are uploaded to (MEET_S3_*);
+	// files stay in Dir when its Endpoint is empty.
+	S3 config.S3
 }
 
 // recordingSettingsFrom reads the recording settings of cfg.
@@ -55,8 +60,42 @@ func recordingSettingsFrom(cfg *config.Config) recordingSettings {
 		SMTP: recordings.SMTPConfig{Addr: r.SMTPAddr, From: r.SMTPFrom, Username: r.SMTPUsername, Password: r.SMTPPassword,
 			Brand: r.BrandName, SupportEmail: r.SupportEmail},
 		StorageEventEnabled: r.StorageEventEnabled, StorageEventToken: r.StorageEventToken, StorageBucket: r.Bucket,
+		S3: r.S3,
 	}
 }
+
+// newFileStore is where recording files are kept: the S3 bucket when
+// MEET_S3_ENDPOINT is set (the recorder still writes to Dir, and each
+// finished file is uploaded, then removed locally), else Dir itself.
+// config.Validate refuses endpoints the client would; should one slip
+// through, every file operation fails with the reason, which is logged
+// here once.
+func newFileStore(rs recordingSettings, log *slog.Logger) recordings.FileStore {
+	local := recordings.NewLocalStore(rs.Dir)
+	if rs.S3.Endpoint == "" {
+		return local
+	}
+	s := rs.S3
+	store, err := objectstore.New(objectstore.Config{
+		Endpoint: s.Endpoint, Bucket: s.Bucket, Region: s.Region, AccessKeyID: s.AccessKeyID,
+		SecretAccessKey: s.SecretAccessKey, Prefix: s.Prefix, PathStyle: s.PathStyle,
+	}, local, log.With("component", "objectstore"))
+	if err != nil {
+		log.Error("recording object storage unusable", "err", err)
+		return unusableStore{err: apperr.Wrap(apperr.Unavailable, "The recording storage is unavailable.", err)}
+	}
+	return store
+}
+
+// unusableStore is a FileStore whose configuration was refused: every
+// operation fails, so recordings keep their local files.
+type unusableStore struct{ err error }
+
+func (u unusableStore) Put(context.Context, string, string) error { return u.err }
+func (u unusableStore) Open(context.Context, string) (recordings.File, error) {
+	return nil, u.err
+}
+func (u unusableStore) Delete(context.Context, string) error { return u.err }
 
 // newRecordingService builds the recordings service the HTTP API and the
 // workers share. secretKey signs the media URLs handed to the summary service.
@@ -66,7 +105,7 @@ func newRecordingService(rs recordingSettings, db *storage.DB, rms recordings.Ro
 	if download == "" {
 		download = base + "/recordings"
 	}
-	return recordings.NewService(db, rms, recordings.NewLocalStore(rs.Dir), recordings.Config{
+	return recordings.NewService(db, rms, newFileStore(rs, log), recordings.Config{
 		Enabled: rs.Enabled, ExpirationDays: rs.ExpirationDays,
 		StorageEventEnabled: rs.StorageEventEnabled, StorageEventToken: rs.StorageEventToken, StorageBucket: rs.StorageBucket,
 		SummaryWebhookToken: rs.SummaryWebhookToken,
@@ -160,7 +199,11 @@ func recorderCommand(ctx context.Context, cfg *config.Config, log *slog.Logger, 
 		return fmt.Errorf("MEET_PUBLIC_URL: %w", err)
 	}
 	svc := newRecordingService(rs, db, nil, secretKey, publicURL, log)
-	fmt.Fprintf(stdout, "meet recorder is running (recordings in %s, LiveKit %s)\n", rs.Dir, lk.WSURL)
+	where := rs.Dir
+	if rs.S3.Endpoint != "" {
+		where += ", uploaded to " + rs.S3.Endpoint + "/" + rs.S3.Bucket
+	}
+	fmt.Fprintf(stdout, "meet recorder is running (recordings in %s, LiveKit %s)\n", where, lk.WSURL)
 	return startRecordingWorker(ctx, rs, db, svc, lk, log)()
 }
 

@@ -144,4 +144,20 @@ type Recording struct {
 	SMTPPassword string
 	BrandName    string
 	SupportEmail string
+
+	// S3 is the object storage recordings are uploaded to; local files
+	// only when its Endpoint is empty.
+	S3 S3
+}
+
+// S3 configures an S3-compatible object store (AWS S3, MinIO, Garage…) for
+// recording files; it is used when Endpoint is set.
+type S3 struct {
+	Endpoint        string // http(s)://host[:port]
+	Bucket          string
+	Region          string
+	AccessKeyID     string
+	SecretAccessKey string
+	Prefix          string // key prefix of recording objects, without slashes at the ends
+	PathStyle       bool   // bucket in the path (MinIO) rather than in the host name
 }

@@ -109,3 +109,32 @@ func TestStringRedactsSecrets(t *testing.T) {
 		t.Errorf("String() = %s", s)
 	}
 }
+
+func TestS3Settings(t *testing.T) {
+	c, err := Load("meet serve", nil, env(map[string]string{
+		"MEET_S3_ENDPOINT": "http://127.0.0.1:9000", "MEET_S3_BUCKET": "meet",
+		"MEET_S3_ACCESS_KEY_ID": "id", "MEET_S3_SECRET_ACCESS_KEY": "s3-secret-value",
+	}), &bytes.Buffer{})
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	s := c.Recorder.S3
+	if s.Region != "us-east-1" || s.Prefix != "recordings" || !s.PathStyle || s.Bucket != "meet" {
+		t.Errorf("S3 defaults = %+v", s)
+	}
+	if strings.Contains(c.String(), "s3-secret-value") {
+		t.Errorf("String shows the S3 secret key: %s", c.String())
+	}
+	for _, tc := range []struct{ name, endpoint, bucket, want string }{
+		{"bucket required", "http://127.0.0.1:9000", "", "MEET_S3_BUCKET"},
+		{"no path", "http://127.0.0.1:9000/meet", "b", "MEET_S3_ENDPOINT"},
+		{"scheme", "127.0.0.1:9000", "b", "MEET_S3_ENDPOINT"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Load("meet serve", nil, env(map[string]string{"MEET_S3_ENDPOINT": tc.endpoint, "MEET_S3_BUCKET": tc.bucket}), &bytes.Buffer{})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Load error = %v, want one naming %s", err, tc.want)
+			}
+		})
+	}
+}

@@ -113,6 +113,7 @@ func (c *Config) Validate() error {
 	if c.Recorder.ExpirationDays < 0 {
 		bad("MEET_RECORDING_EXPIRATION_DAYS", "must not be negative")
 	}
+	c.validateS3(bad)
 	return errors.Join(errs...)
 }
 
@@ -176,4 +177,24 @@ func redact(v string) string {
 		}
 	}
 	return "[redacted]"
+}
+
+// validateS3 checks the object-storage settings when an endpoint is set:
+// minio-go takes a bare host, so the URL may carry no path, query or user.
+func (c *Config) validateS3(bad func(env, format string, a ...any)) {
+	s := c.Recorder.S3
+	if s.Endpoint == "" {
+		return
+	}
+	u, err := url.Parse(s.Endpoint)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" ||
+		strings.Trim(u.Path, "/") != "" || u.RawQuery != "" || u.User != nil || strings.Contains(u.Hostname(), "_") {
+		bad("MEET_S3_ENDPOINT", "must be an http(s)://host[:port] URL without a path, got %q", s.Endpoint)
+	}
+	if s.Bucket == "" {
+		bad("MEET_S3_BUCKET", "is required with MEET_S3_ENDPOINT")
+	}
+	if s.Region == "" {
+		bad("MEET_S3_REGION", "must not be empty with MEET_S3_ENDPOINT")
+	}
 }
