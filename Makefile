@@ -27,10 +27,13 @@ web/node_modules/.package-lock.json: web/package-lock.json
 testdata/oidc-provider/node_modules/.package-lock.json: testdata/oidc-provider/package-lock.json
 	cd testdata/oidc-provider && npm ci --no-audit --no-fund
 
+testdata/s3rver/node_modules/.package-lock.json: testdata/s3rver/package-lock.json
+	cd testdata/s3rver && npm ci --no-audit --no-fund
+
 ## test: every test — Go (race detector; PostgreSQL and Redis when MEET_TEST_DATABASE_URL / MEET_TEST_REDIS_URL are set), web unit tests, browser tests
 test: test-go test-web test-e2e
 
-test-go: testdata/oidc-provider/node_modules/.package-lock.json
+test-go: testdata/oidc-provider/node_modules/.package-lock.json testdata/s3rver/node_modules/.package-lock.json
 	$(GO) test -race -count=1 -timeout 30m ./...
 
 test-web: web/node_modules/.package-lock.json
