@@ -3,7 +3,7 @@
 GO        ?= go
 WEB_SRC   := $(shell find web/src web/index.html web/vite.config.ts web/tsconfig.json -type f 2>/dev/null)
 
-.PHONY: run test test-go test-web test-e2e build web lint tools clean
+.PHONY: run test test-deps test-go test-web test-e2e build web lint tools clean
 
 ## run: build the web front end (when Node is installed) and serve on http://localhost:8080
 run: web
@@ -31,7 +31,18 @@ testdata/s3rver/node_modules/.package-lock.json: testdata/s3rver/package-lock.js
 	cd testdata/s3rver && npm ci --no-audit --no-fund
 
 ## test: every test — Go (race detector; PostgreSQL and Redis when MEET_TEST_DATABASE_URL / MEET_TEST_REDIS_URL are set), web unit tests, browser tests
-test: test-go test-web test-e2e
+test: test-deps test-go test-web test-e2e
+
+## test-deps: Chromium (browser tests) and ffmpeg (recording checks) from Debian's packages, when missing
+test-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium fonts-liberation"; \
+	command -v ffprobe >/dev/null 2>&1 || missing="$$missing ffmpeg"; \
+	if [ -n "$$missing" ]; then \
+		sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+		echo "installing$$missing"; \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
 
 test-go: testdata/oidc-provider/node_modules/.package-lock.json testdata/s3rver/node_modules/.package-lock.json
 	$(GO) test -race -count=1 -timeout 30m ./...
