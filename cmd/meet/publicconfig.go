@@ -26,6 +26,7 @@ func publicConfig(cfg *config.Config, md *media, deps httpapi.Deps) func() map[s
 			"force_wss_protocol":              cfg.LiveKit.ForceWSSProtocol,
 			"enable_firefox_proxy_workaround": cfg.LiveKit.EnableFirefoxProxy,
 			"default_sources":                 rooms.DefaultSources,
+			"ice_servers":                     iceServers(cfg, md),
 		},
 		"authenticated_users_can_edit_display_name": cfg.Rooms.AuthenticatedCanEditName,
 		"is_silent_login_enabled":                   deps.OIDC != nil && cfg.OIDC.SilentLogin,
@@ -35,6 +36,21 @@ func publicConfig(cfg *config.Config, md *media, deps httpapi.Deps) func() map[s
 		},
 	}
 	return func() map[string]any { return doc }
+}
+
+// iceServers is what browsers use in place of the ICE servers the SFU sends:
+// for the in-process SFU, exactly the configured STUN servers (none by
+// default, so no third party is contacted); nil, sent as null, for an
+// external LiveKit, whose own configuration (TURN included) then applies.
+func iceServers(cfg *config.Config, md *media) any {
+	if md.embedded == nil {
+		return nil
+	}
+	urls := cfg.LiveKit.Embedded.ICEServers
+	if len(urls) == 0 {
+		return []any{}
+	}
+	return []any{map[string]any{"urls": urls}}
 }
 
 func nullIfZero(n int) any {

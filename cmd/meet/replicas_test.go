@@ -88,6 +88,14 @@ func TestReplicasShareTheLobby(t *testing.T) {
 	a := startMeet(t, env)
 	b := startMeet(t, env)
 
+	// With an external LiveKit its own ICE configuration applies.
+	var cfg struct {
+		LiveKit map[string]json.RawMessage `json:"livekit"`
+	}
+	if code := newClient(t, a).do("GET", "/api/v1.0/config/", nil, &cfg); code != http.StatusOK || string(cfg.LiveKit["ice_servers"]) != "null" {
+		t.Fatalf("config/: %d, livekit.ice_servers = %s, want null", code, cfg.LiveKit["ice_servers"])
+	}
+
 	getenv := func(k string) string { return env[k] }
 	if err := run(context.Background(), []string{"user", "add", "--email", "hana@example.com", "--name", "Hana Host"},
 		getenv, strings.NewReader("correct horse battery staple\n"), io.Discard, io.Discard); err != nil {

@@ -115,6 +115,10 @@ func TestRunServesConfigAndHealth(t *testing.T) {
 	if want := "ws://" + strings.TrimPrefix(base, "http://"); lk["url"] != want {
 		t.Errorf("livekit url = %v, want %s (signalling is proxied on meet's port)", lk["url"], want)
 	}
+	// Browsers must not be sent to LiveKit's default public STUN servers.
+	if ice, ok := lk["ice_servers"].([]any); !ok || len(ice) != 0 {
+		t.Errorf("livekit ice_servers = %#v, want an empty list", lk["ice_servers"])
+	}
 	var ready map[string]any
 	if code := getJSON(t, base+"/readyz", &ready); code != http.StatusOK {
 		t.Errorf("/readyz status %d: %v", code, ready)

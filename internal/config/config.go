@@ -69,6 +69,12 @@ type EmbeddedLiveKit struct {
 	NodeIP        string
 	UseExternalIP bool
 	Interfaces    []string
+	// ICEServers are the STUN servers browsers are told to use. Empty by
+	// default: browsers reach the SFU's announced address directly and the
+	// SFU learns theirs from its connectivity checks, so no third party
+	// (LiveKit's default is Google's and Twilio's public STUN) learns who
+	// joins a call.
+	ICEServers []string
 	// DepartureTimeout closes a room this long after its last participant
 	// left (and fires room_finished, which clears its lobby).
 	DepartureTimeout time.Duration

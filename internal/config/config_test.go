@@ -28,6 +28,23 @@ func TestLoadDefaults(t *testing.T) {
 	if got := c.LiveKit.Embedded.Interfaces; len(got) != 1 || got[0] != "lo" {
 		t.Errorf("interfaces = %v, want [lo]", got)
 	}
+	if got := c.LiveKit.Embedded.ICEServers; len(got) != 0 {
+		t.Errorf("ICE servers = %v, want none", got)
+	}
+}
+
+func TestICEServersAreSTUNOnly(t *testing.T) {
+	c, err := Load("meet serve", nil, env(map[string]string{"MEET_LIVEKIT_ICE_SERVERS": "stun:stun.example.org:3478, stuns:stun.example.org"}), &bytes.Buffer{})
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if got := c.LiveKit.Embedded.ICEServers; len(got) != 2 || got[0] != "stun:stun.example.org:3478" || got[1] != "stuns:stun.example.org" {
+		t.Errorf("ICE servers = %q", got)
+	}
+	_, err = Load("meet serve", nil, env(map[string]string{"MEET_LIVEKIT_ICE_SERVERS": "turn:turn.example.org"}), &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), `MEET_LIVEKIT_ICE_SERVERS: must be stun: or stuns: URLs, got "turn:turn.example.org"`) {
+		t.Errorf("Load = %v, want the TURN URL refused by name", err)
+	}
 }
 
 func TestFlagsOverrideEnvironment(t *testing.T) {

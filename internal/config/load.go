@@ -148,6 +148,13 @@ func (c *Config) validateLiveKit(bad func(env, format string, a ...any)) {
 	if e.NodeIP != "" && net.ParseIP(e.NodeIP) == nil {
 		bad("MEET_LIVEKIT_NODE_IP", "must be an IP address, got %q", e.NodeIP)
 	}
+	for _, u := range e.ICEServers {
+		// TURN needs per-user credentials, which only LiveKit's own
+		// configuration can hand out; an external LiveKit is the place for it.
+		if !strings.HasPrefix(u, "stun:") && !strings.HasPrefix(u, "stuns:") {
+			bad("MEET_LIVEKIT_ICE_SERVERS", "must be stun: or stuns: URLs, got %q", u)
+		}
+	}
 }
 
 // String lists every setting with its value, secrets redacted, for the start-up log.

@@ -132,6 +132,7 @@ var settings = []setting{
 	{env: "MEET_LIVEKIT_NODE_IP", def: "127.0.0.1", help: "in-process SFU: IP address announced to browsers for media", apply: str(func(c *Config) *string { return &c.LiveKit.Embedded.NodeIP })},
 	{env: "MEET_LIVEKIT_USE_EXTERNAL_IP", def: "false", help: "in-process SFU: discover the public IP with STUN (public installs)", apply: boolean(func(c *Config) *bool { return &c.LiveKit.Embedded.UseExternalIP })},
 	{env: "MEET_LIVEKIT_INTERFACES", def: "lo", help: "in-process SFU: network interfaces used for media (comma-separated; empty = all)", apply: list(func(c *Config) *[]string { return &c.LiveKit.Embedded.Interfaces })},
+	{env: "MEET_LIVEKIT_ICE_SERVERS", def: "", help: "in-process SFU: STUN servers browsers use (comma-separated stun: URLs; empty = none, media goes straight to the SFU)", apply: list(func(c *Config) *[]string { return &c.LiveKit.Embedded.ICEServers })},
 
 	{env: "MEET_LIVEKIT_DEPARTURE_TIMEOUT", def: "20s", help: "in-process SFU: close a room this long after its last participant left", apply: duration(func(c *Config) *time.Duration { return &c.LiveKit.Embedded.DepartureTimeout })},
 

@@ -7,7 +7,12 @@ export const PUBLISH_SOURCES: PublishSource[] = ['camera', 'microphone', 'screen
 export interface AppConfig {
   is_silent_login_enabled?: boolean;
   authentication?: { oidc?: boolean; local?: boolean };
-  livekit?: { url?: string; default_sources?: PublishSource[] };
+  livekit?: {
+    url?: string;
+    default_sources?: PublishSource[];
+    /** The ICE servers to use instead of the SFU's; null: use the SFU's. */
+    ice_servers?: RTCIceServer[] | null;
+  };
   resource?: { default_access_level?: AccessLevel };
   recording?: { is_enabled?: boolean };
 }

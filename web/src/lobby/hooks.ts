@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import * as api from '../api/endpoints';
 import type { WaitingParticipant } from '../api/types';
+import { markMilestone } from '../lib/timing';
 import { openEventSource, realTimers } from './eventStream';
 import { GuestLobby, type LobbyState } from './guestLobby';
 import { WaitingList, type WaitingListState } from './waitingList';
@@ -63,7 +64,13 @@ export function useWaitingList(
   return {
     ...state,
     refresh: useCallback(() => void listRef.current?.refresh(), []),
-    decide: useCallback(async (id: string, allow: boolean) => listRef.current?.decide(id, allow), []),
-    admitAll: useCallback(async () => listRef.current?.admitAll(), []),
+    decide: useCallback(async (id: string, allow: boolean) => {
+      markMilestone('lobby-decision');
+      return listRef.current?.decide(id, allow);
+    }, []),
+    admitAll: useCallback(async () => {
+      markMilestone('lobby-decision');
+      return listRef.current?.admitAll();
+    }, []),
   };
 }

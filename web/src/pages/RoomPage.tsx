@@ -1,9 +1,12 @@
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../api/client';
 import { getRoom } from '../api/endpoints';
 import type { LiveKitCredentials, Room } from '../api/types';
+import { useSession } from '../auth/session';
 import { useT } from '../i18n/i18n';
-import type { JoinChoices } from '../room/choices';
+import { usePreloadedComponent } from '../lib/preload';
+import { warmUpWebRTC } from '../lib/warmup';
+import { stopPreviewTracks, type JoinChoices, type PreviewTracks } from '../room/choices';
 import { EndedScreen } from '../room/EndedScreen';
 import { LobbyScreen } from '../room/LobbyScreen';
 import { PrejoinScreen } from '../room/PrejoinScreen';
@@ -13,33 +16,42 @@ import { AppHeader } from './HomePage';
 // split off, and fetched while the person is still on prejoin or in the lobby
 // so that being admitted is instant.
 const loadConference = () => import('../room/Conference');
-const Conference = lazy(loadConference);
 
 // The LiveKit token only ever lives in this component's state: never in the
 // URL, never in web storage.
 type Stage =
   | { kind: 'prejoin' }
-  | { kind: 'lobby'; room: Room & { id: string }; choices: JoinChoices }
-  | { kind: 'conference'; room: Room; livekit: LiveKitCredentials; choices: JoinChoices }
+  | { kind: 'lobby'; room: Room & { id: string }; choices: JoinChoices; tracks: PreviewTracks }
+  | { kind: 'conference'; room: Room; livekit: LiveKitCredentials; choices: JoinChoices; tracks: PreviewTracks }
   | { kind: 'ended'; choices: JoinChoices; reason?: string };
 
 export default function RoomPage({ slug }: { slug: string }) {
   const t = useT();
+  const { config } = useSession();
   const [stage, setStage] = useState<Stage>({ kind: 'prejoin' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const conference = usePreloadedComponent(loadConference);
+  useEffect(() => void warmUpWebRTC(), []);
+  // Camera and microphone opened on the prejoin screen: owned by this page
+  // from the moment the person asks to join (they travel with the stage),
+  // released when the call ends or the page goes.
+  const handedOver = useRef<PreviewTracks>({});
+  useEffect(() => () => stopPreviewTracks(handedOver.current), []);
   useEffect(() => {
-    void loadConference();
-  }, []);
+    if (stage.kind === 'ended') stopPreviewTracks(handedOver.current);
+  }, [stage.kind]);
 
   const join = useCallback(
-    async (choices: JoinChoices) => {
+    async (choices: JoinChoices, preview?: PreviewTracks) => {
+      const tracks = preview ?? {};
+      handedOver.current = tracks;
       setBusy(true);
       setError(null);
       try {
         const room = await getRoom(slug, choices.username);
-        if (room.livekit) setStage({ kind: 'conference', room, livekit: room.livekit, choices });
-        else if (room.id) setStage({ kind: 'lobby', room: { ...room, id: room.id }, choices });
+        if (room.livekit) setStage({ kind: 'conference', room, livekit: room.livekit, choices, tracks });
+        else if (room.id) setStage({ kind: 'lobby', room: { ...room, id: room.id }, choices, tracks });
         else setError(t('room.authRequired'));
       } catch (err) {
         if (err instanceof ApiError && (err.status === 401 || err.status === 403)) setError(t('room.authRequired'));
@@ -55,7 +67,7 @@ export default function RoomPage({ slug }: { slug: string }) {
 
   const onAccepted = useCallback(
     (livekit: LiveKitCredentials) =>
-      setStage((s) => (s.kind === 'lobby' ? { kind: 'conference', room: s.room, livekit, choices: s.choices } : s)),
+      setStage((s) => (s.kind === 'lobby' ? { kind: 'conference', room: s.room, livekit, choices: s.choices, tracks: s.tracks } : s)),
     [],
   );
 
@@ -69,17 +81,39 @@ export default function RoomPage({ slug }: { slug: string }) {
       return (
         <>
           <AppHeader />
-          <PrejoinScreen slug={slug} busy={busy} error={error} onJoin={(c) => void join(c)} />
+          <PrejoinScreen slug={slug} busy={busy} error={error} onJoin={(c, preview) => void join(c, preview)} />
         </>
       );
     case 'lobby':
-      return <LobbyScreen room={stage.room} username={stage.choices.username} onAccepted={onAccepted} />;
-    case 'conference':
       return (
-        <Suspense fallback={<p className="center muted" role="status">{t('conf.connecting')}</p>}>
-          <Conference room={stage.room} livekit={stage.livekit} choices={stage.choices} onLeave={onLeave} />
-        </Suspense>
+        <LobbyScreen
+          room={stage.room}
+          username={stage.choices.username}
+          preview={stage.choices.videoEnabled ? stage.tracks.video : undefined}
+          onAccepted={onAccepted}
+        />
       );
+    case 'conference': {
+      const Conference = conference.component;
+      if (!Conference) {
+        const message = conference.error ? t('common.error', { message: conference.error }) : t('conf.connecting');
+        return (
+          <p className="center muted" role={conference.error ? 'alert' : 'status'}>
+            {message}
+          </p>
+        );
+      }
+      return (
+        <Conference
+          room={stage.room}
+          livekit={stage.livekit}
+          choices={stage.choices}
+          tracks={stage.tracks}
+          iceServers={config?.livekit?.ice_servers}
+          onLeave={onLeave}
+        />
+      );
+    }
     case 'ended':
       return <EndedScreen reason={stage.reason} onRejoin={() => void join(stage.choices)} />;
   }

@@ -1,21 +1,41 @@
 import '@livekit/components-styles';
 import './conference.css';
-import { useEffect, useState } from 'react';
-import { LiveKitRoom } from '@livekit/components-react';
-import { DisconnectReason, Room as LKRoom, RoomEvent } from 'livekit-client';
+import { startTransition, useEffect, useState } from 'react';
+import { useT } from '../i18n/i18n';
+import { RoomContext } from '@livekit/components-react';
+import { DisconnectReason, Room as LKRoom, RoomEvent, type LocalTrackPublication } from 'livekit-client';
 import type { LiveKitCredentials, Room } from '../api/types';
-import type { JoinChoices } from './choices';
+import { markMilestone } from '../lib/timing';
+import type { JoinChoices, PreviewTracks } from './choices';
 import { ConferenceView } from './ConferenceView';
+import { publishChoices } from './publishChoices';
 
 interface Props {
   room: Room;
   livekit: LiveKitCredentials;
   choices: JoinChoices;
+  /** Devices already open from the prejoin screen; published instead of reopened. */
+  tracks: PreviewTracks;
+  /** ICE servers to use instead of those the SFU sends (see the server's config). */
+  iceServers?: RTCIceServer[] | null;
   onLeave: (reason?: string) => void;
 }
 
-/** Conference connects to LiveKit with the in-memory token and renders the call. */
-export default function Conference({ room, livekit, choices, onLeave }: Props) {
+/**
+ * Conference connects to LiveKit with the in-memory token and renders the call.
+ *
+ * It drives the connection itself rather than through <LiveKitRoom>: that
+ * component connects one render later and reopens camera and microphone while
+ * the connection is being set up; here the connection starts in the first
+ * commit and the prejoin's tracks are published as soon as signalling is up.
+ */
+export default function Conference({ room, livekit, choices, tracks, iceServers, onLeave }: Props) {
+  const t = useT();
+  // The call screen is a large tree whose first render keeps the main thread
+  // busy for 100-300 ms on a slow machine. It is rendered only after the
+  // connection has started, as an interruptible transition, so signalling and
+  // the media handshake proceed while it renders.
+  const [showCall, setShowCall] = useState(false);
   // Our own Room instance so we can read the disconnect reason.
   const [lkRoom] = useState(
     () =>
@@ -26,30 +46,55 @@ export default function Conference({ room, livekit, choices, onLeave }: Props) {
         videoCaptureDefaults: { deviceId: choices.videoDeviceId },
       }),
   );
+
   useEffect(() => {
     const onDisconnected = (reason?: DisconnectReason) => {
       const name = reason === undefined || reason === DisconnectReason.CLIENT_INITIATED ? undefined : DisconnectReason[reason];
       onLeave(name);
     };
     lkRoom.on(RoomEvent.Disconnected, onDisconnected);
-    return () => {
-      lkRoom.off(RoomEvent.Disconnected, onDisconnected);
-    };
+    return () => void lkRoom.off(RoomEvent.Disconnected, onDisconnected);
   }, [lkRoom, onLeave]);
-  useEffect(() => () => void lkRoom.disconnect(), [lkRoom]);
+
+  // Connect once per token; publish the chosen devices as soon as the
+  // signalling connection is up, alongside the media transport's set-up.
+  useEffect(() => {
+    markMilestone('conference-mounted');
+    let live = true;
+    const onSignal = () => markMilestone('signal-connected');
+    const onConnected = () => {
+      markMilestone('connected');
+      publishChoices(lkRoom.localParticipant, choices, tracks).catch((err: unknown) => {
+        if (live) console.warn('publishing camera or microphone failed', err);
+      });
+    };
+    const onPublished = (pub: LocalTrackPublication) => markMilestone(`published-${pub.kind}`);
+    lkRoom.on(RoomEvent.SignalConnected, onSignal).once(RoomEvent.Connected, onConnected).on(RoomEvent.LocalTrackPublished, onPublished);
+    lkRoom.connect(livekit.url, livekit.token, iceServers ? { rtcConfig: { iceServers } } : undefined).catch((err: unknown) => {
+      if (!live) return;
+      console.warn('connecting to the call failed', err);
+      onLeave(err instanceof Error ? err.message : String(err));
+    });
+    startTransition(() => setShowCall(true));
+    return () => {
+      live = false;
+      lkRoom.off(RoomEvent.SignalConnected, onSignal).off(RoomEvent.Connected, onConnected).off(RoomEvent.LocalTrackPublished, onPublished);
+      void lkRoom.disconnect();
+    };
+    // choices, tracks and ICE servers are read once, when the call starts.
+  }, [lkRoom, livekit.url, livekit.token]);
 
   return (
-    <LiveKitRoom
-      room={lkRoom}
-      serverUrl={livekit.url}
-      token={livekit.token}
-      connect
-      audio={choices.audioEnabled}
-      video={choices.videoEnabled}
-      data-lk-theme="default"
-      className="conference"
-    >
-      <ConferenceView room={room} />
-    </LiveKitRoom>
+    <div className="lk-room-container conference" data-lk-theme="default">
+      <RoomContext.Provider value={lkRoom}>
+        {showCall ? (
+          <ConferenceView room={room} />
+        ) : (
+          <p className="center muted" role="status">
+            {t('conf.connecting')}
+          </p>
+        )}
+      </RoomContext.Provider>
+    </div>
   );
 }

@@ -1,24 +1,38 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
+import type { LocalVideoTrack } from 'livekit-client';
 import { loginUrl } from '../api/endpoints';
 import type { LiveKitCredentials, Room } from '../api/types';
 import { useSession } from '../auth/session';
 import { useT } from '../i18n/i18n';
 import { useGuestLobby } from '../lobby/hooks';
 import { navigate } from '../lib/router';
+import { markMilestone } from '../lib/timing';
 
 interface Props {
   room: Room & { id: string };
   username: string;
+  /** The camera kept open from the prejoin screen, shown while waiting. */
+  preview?: LocalVideoTrack;
   onAccepted: (livekit: LiveKitCredentials) => void;
 }
 
-export function LobbyScreen({ room, username, onAccepted }: Props) {
+export function LobbyScreen({ room, username, preview, onAccepted }: Props) {
   const t = useT();
   const { user, config } = useSession();
   const { state, retry } = useGuestLobby(room.id, username);
+  const videoEl = useRef<HTMLVideoElement>(null);
 
   useEffect(() => {
-    if (state.phase === 'accepted') onAccepted(state.livekit);
+    const el = videoEl.current;
+    if (!preview || !el) return;
+    preview.attach(el);
+    return () => void preview.detach(el);
+  }, [preview]);
+
+  useEffect(() => {
+    if (state.phase !== 'accepted') return;
+    markMilestone('lobby-accepted');
+    onAccepted(state.livekit);
   }, [state, onAccepted]);
 
   const canSignIn = !user && (config?.authentication?.oidc || config?.authentication?.local);
@@ -51,6 +65,7 @@ export function LobbyScreen({ room, username, onAccepted }: Props) {
   return (
     <main className="center-page">
       <section className="card stack narrow" aria-live="polite" data-lobby-phase={state.phase}>
+        {preview && <video ref={videoEl} muted playsInline autoPlay className="lobby-preview mirror" aria-label={t('prejoin.camera')} />}
         {!ended && <div className="spinner" aria-hidden="true" />}
         <h1>{title}</h1>
         <p role={ended ? 'alert' : 'status'}>{body}</p>

@@ -12,14 +12,15 @@ import {
 import { useSession } from '../auth/session';
 import { useT } from '../i18n/i18n';
 import { loadDisplayName, MAX_NAME, saveDisplayName } from '../lib/displayName';
-import type { JoinChoices } from './choices';
+import type { JoinChoices, PreviewTracks } from './choices';
 import { useMicLevel } from './useMicLevel';
 
 interface Props {
   slug: string;
   busy: boolean;
   error: string | null;
-  onJoin: (choices: JoinChoices) => void;
+  /** Called with the choices and the open tracks, which the callee then owns. */
+  onJoin: (choices: JoinChoices, tracks: PreviewTracks) => void;
 }
 
 export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
@@ -40,6 +41,8 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
   const [failed, setFailed] = useState({ audio: false, video: false });
   const [nameMissing, setNameMissing] = useState(false);
   const videoEl = useRef<HTMLVideoElement>(null);
+  // Tracks handed to onJoin are no longer this screen's to stop.
+  const handedOver = useRef<PreviewTracks>({});
   const level = useMicLevel(audioOn ? audio : undefined);
 
   // Open camera and microphone once; release them when the screen goes.
@@ -79,7 +82,8 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
     })();
     return () => {
       live = false;
-      opened.forEach((tr) => tr.stop());
+      const { audio: a, video: v } = handedOver.current;
+      opened.filter((tr) => tr !== a && tr !== v).forEach((tr) => tr.stop());
     };
   }, []);
 
@@ -118,13 +122,17 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
       return;
     }
     if (!user) saveDisplayName(username);
-    onJoin({
-      username,
-      audioEnabled: audioOn && !failed.audio,
-      videoEnabled: videoOn && !failed.video,
-      audioDeviceId: micId ?? audio?.mediaStreamTrack.getSettings().deviceId,
-      videoDeviceId: camId ?? video?.mediaStreamTrack.getSettings().deviceId,
-    });
+    handedOver.current = { audio, video };
+    onJoin(
+      {
+        username,
+        audioEnabled: audioOn && !failed.audio,
+        videoEnabled: videoOn && !failed.video,
+        audioDeviceId: micId ?? audio?.mediaStreamTrack.getSettings().deviceId,
+        videoDeviceId: camId ?? video?.mediaStreamTrack.getSettings().deviceId,
+      },
+      handedOver.current,
+    );
   }
 
   return (
