@@ -5,7 +5,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser, leave, newPerson } from './browser.mjs';
 import { assertDecoding, waitForRemoteVideo } from './media.mjs';
-import { OWNER, REPO, startMeet } from './server.mjs';
+import { admitWaitingGuest, inCall, joinAsGuest, openRestrictedRoom, saveSettings } from './admission.mjs';
+import { REPO, startMeet } from './server.mjs';
 
 const ARTIFACTS = join(REPO, 'test-artifacts', 'e2e');
 rmSync(ARTIFACTS, { recursive: true, force: true });
@@ -19,46 +20,13 @@ async function snap(person, name) {
   log(`  screenshot ${file}`);
 }
 
-async function joinAsGuest(person, slug, name) {
-  await person.page.goto(`/${slug}`);
-  await person.page.getByLabel('Your name').fill(name);
-  await person.page.getByRole('button', { name: 'Join meeting' }).click();
-}
-
-async function joinSignedIn(person, slug) {
-  await person.page.goto(`/${slug}`);
-  await person.page.getByRole('button', { name: 'Join meeting' }).click();
-}
-
-/** inCall waits until the page is connected to the SFU and shows its own tile. */
-async function inCall(person, timeout = 20_000) {
-  await person.page.locator('.conf-shell[data-connection-state="connected"]').waitFor({ timeout });
-  await person.page.locator('.lk-participant-tile[data-lk-local-participant="true"]').first().waitFor({ timeout });
-}
-
-// How fast an admitted guest must reach the call. Acceptance (push stream →
-// call screen) must take under a second; connecting to the SFU gets more room
-// because it competes for CPU with everything else on a shared CI machine.
+// How fast an admitted guest must be in the call, from the host's click (the
+// pages' own timestamps). The targets themselves (under a second to be
+// connected) are measured by the admission benchmark over many admissions,
+// `npm run bench:admission`; a single sample here only has to be in the
+// right range, since it shares two CPU cores with three browsers.
 const ADMIT_MS = Number(process.env.E2E_ADMIT_MS ?? 1000);
-const CONNECT_MS = Number(process.env.E2E_CONNECT_MS ?? 5000);
-
-async function signIn(person) {
-  const { page } = person;
-  await page.goto('/');
-  await page.getByLabel('Email').fill(OWNER.email);
-  await page.getByLabel('Password').fill(OWNER.password);
-  await page.locator('form[aria-labelledby="login-title"] button[type="submit"]').click();
-  await page.getByRole('button', { name: 'New meeting' }).waitFor();
-}
-
-async function saveSettings(person, accessLabel) {
-  const { page } = person;
-  const panel = page.getByRole('complementary', { name: 'Room settings' });
-  if (!(await panel.isVisible())) await page.getByRole('button', { name: 'Room settings' }).click();
-  await panel.getByLabel(accessLabel).check();
-  await panel.getByRole('button', { name: 'Save' }).click();
-  await panel.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
-}
+const CONNECT_MS = Number(process.env.E2E_CONNECT_MS ?? 3000);
 
 const scenarios = [
   [
@@ -93,22 +61,9 @@ const scenarios = [
   [
     'restricted room: the owner admits a waiting guest; then opens the room to the public',
     async ({ browser, base, people }) => {
-      const owner = await newPerson(browser, base, 'owner');
+      const { owner, slug } = await openRestrictedRoom(browser, base, snap);
       people.push(owner);
-      await signIn(owner);
-      await snap(owner, 'owner-signed-in');
-      await owner.page.getByRole('button', { name: 'New meeting' }).click();
-      const link = await owner.page.getByLabel('Meeting link', { exact: true }).inputValue();
-      const slug = new URL(link).pathname.slice(1);
       log(`  room ${slug}`);
-      if (!/^[a-z]{3}-[a-z]{4}-[a-z]{3}$/.test(slug)) throw new Error(`unexpected room code ${slug}`);
-      await snap(owner, 'owner-meeting-ready');
-      await owner.page.getByRole('button', { name: 'Join now' }).click();
-      await owner.page.getByRole('button', { name: 'Join meeting' }).click();
-      await inCall(owner);
-      await saveSettings(owner, 'Everyone not invited waits in the lobby');
-      await snap(owner, 'owner-restricted-settings');
-      await owner.page.getByRole('button', { name: 'Room settings' }).click();
 
       const gus = await newPerson(browser, base, 'gus');
       people.push(gus);
@@ -120,18 +75,12 @@ const scenarios = [
       await owner.page.locator('.knock-toast').filter({ hasText: 'Gus Guest wants to join' }).waitFor({ timeout: 10_000 });
       await snap(owner, 'owner-knock-notification');
       await owner.page.getByRole('button', { name: /^Participants/ }).click();
-      const admit = owner.page.getByRole('button', { name: 'Admit Gus Guest' });
-      await admit.waitFor();
+      await owner.page.getByRole('button', { name: 'Admit Gus Guest' }).waitFor();
       await snap(owner, 'owner-lobby-panel');
-      const tAdmit = Date.now();
-      await admit.click();
-      await gus.page.locator('[data-lobby-phase]').waitFor({ state: 'detached', timeout: 5000 });
-      const acceptedIn = Date.now() - tAdmit;
-      await inCall(gus, 5000);
-      const admittedIn = Date.now() - tAdmit;
-      log(`  guest left the lobby ${acceptedIn} ms and was connected in the call ${admittedIn} ms after admit`);
-      if (acceptedIn > ADMIT_MS) throw new Error(`guest left the lobby ${acceptedIn} ms after admit (want ≤ ${ADMIT_MS} ms)`);
-      if (admittedIn > CONNECT_MS) throw new Error(`guest connected ${admittedIn} ms after admit (want ≤ ${CONNECT_MS} ms)`);
+      const took = await admitWaitingGuest(owner, gus, 'Gus Guest');
+      log(`  after the host's click (ms): ${JSON.stringify(took)}`);
+      if (took['lobby-accepted'] > ADMIT_MS) throw new Error(`guest left the lobby ${took['lobby-accepted']} ms after admit (want ≤ ${ADMIT_MS} ms)`);
+      if (took.connected > CONNECT_MS) throw new Error(`guest connected ${took.connected} ms after admit (want ≤ ${CONNECT_MS} ms)`);
       assertDecoding('gus', await waitForRemoteVideo(gus.page));
       assertDecoding('owner', await waitForRemoteVideo(owner.page));
       await snap(gus, 'guest-admitted');

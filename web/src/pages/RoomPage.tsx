@@ -76,6 +76,7 @@ export default function RoomPage({ slug }: { slug: string }) {
     [],
   );
 
+  const Conference = conference.component;
   switch (stage.kind) {
     case 'prejoin':
       return (
@@ -85,35 +86,38 @@ export default function RoomPage({ slug }: { slug: string }) {
         </>
       );
     case 'lobby':
+    case 'conference':
+      // The call screen is mounted, hidden and not yet connected, while the
+      // guest waits in the lobby: being let in then only has to connect and
+      // show it, not build it.
       return (
-        <LobbyScreen
-          room={stage.room}
-          username={stage.choices.username}
-          preview={stage.choices.videoEnabled ? stage.tracks.video : undefined}
-          onAccepted={onAccepted}
-        />
+        <>
+          {stage.kind === 'lobby' && (
+            <LobbyScreen
+              room={stage.room}
+              username={stage.choices.username}
+              preview={stage.choices.videoEnabled ? stage.tracks.video : undefined}
+              onAccepted={onAccepted}
+            />
+          )}
+          {Conference ? (
+            <Conference
+              room={stage.room}
+              livekit={stage.kind === 'conference' ? stage.livekit : undefined}
+              choices={stage.choices}
+              tracks={stage.tracks}
+              iceServers={config?.livekit?.ice_servers}
+              onLeave={onLeave}
+            />
+          ) : (
+            stage.kind === 'conference' && (
+              <p className="center muted" role={conference.error ? 'alert' : 'status'}>
+                {conference.error ? t('common.error', { message: conference.error }) : t('conf.connecting')}
+              </p>
+            )
+          )}
+        </>
       );
-    case 'conference': {
-      const Conference = conference.component;
-      if (!Conference) {
-        const message = conference.error ? t('common.error', { message: conference.error }) : t('conf.connecting');
-        return (
-          <p className="center muted" role={conference.error ? 'alert' : 'status'}>
-            {message}
-          </p>
-        );
-      }
-      return (
-        <Conference
-          room={stage.room}
-          livekit={stage.livekit}
-          choices={stage.choices}
-          tracks={stage.tracks}
-          iceServers={config?.livekit?.ice_servers}
-          onLeave={onLeave}
-        />
-      );
-    }
     case 'ended':
       return <EndedScreen reason={stage.reason} onRejoin={() => void join(stage.choices)} />;
   }

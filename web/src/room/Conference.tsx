@@ -12,7 +12,8 @@ import { publishChoices } from './publishChoices';
 
 interface Props {
   room: Room;
-  livekit: LiveKitCredentials;
+  /** Credentials to connect with; without them the call screen waits, built but hidden. */
+  livekit?: LiveKitCredentials;
   choices: JoinChoices;
   /** Devices already open from the prejoin screen; published instead of reopened. */
   tracks: PreviewTracks;
@@ -32,10 +33,12 @@ interface Props {
 export default function Conference({ room, livekit, choices, tracks, iceServers, onLeave }: Props) {
   const t = useT();
   // The call screen is a large tree whose first render keeps the main thread
-  // busy for 100-300 ms on a slow machine. It is rendered only after the
-  // connection has started, as an interruptible transition, so signalling and
-  // the media handshake proceed while it renders.
-  const [showCall, setShowCall] = useState(false);
+  // busy for 100-300 ms on a slow machine. Mounted without credentials (in
+  // the lobby) it is built at once, hidden; mounted with them it is built only
+  // after the connection has started, as an interruptible transition, so
+  // signalling and the media handshake proceed while it renders.
+  const [built, setBuilt] = useState(livekit === undefined);
+  const visible = built && livekit !== undefined;
   // Our own Room instance so we can read the disconnect reason.
   const [lkRoom] = useState(
     () =>
@@ -59,7 +62,12 @@ export default function Conference({ room, livekit, choices, tracks, iceServers,
   // Connect once per token; publish the chosen devices as soon as the
   // signalling connection is up, alongside the media transport's set-up.
   useEffect(() => {
-    markMilestone('conference-mounted');
+    if (visible) markMilestone('call-shown');
+  }, [visible]);
+
+  useEffect(() => {
+    if (!livekit) return;
+    markMilestone('call-connecting');
     let live = true;
     const onSignal = () => markMilestone('signal-connected');
     const onConnected = () => {
@@ -75,19 +83,19 @@ export default function Conference({ room, livekit, choices, tracks, iceServers,
       console.warn('connecting to the call failed', err);
       onLeave(err instanceof Error ? err.message : String(err));
     });
-    startTransition(() => setShowCall(true));
+    startTransition(() => setBuilt(true));
     return () => {
       live = false;
       lkRoom.off(RoomEvent.SignalConnected, onSignal).off(RoomEvent.Connected, onConnected).off(RoomEvent.LocalTrackPublished, onPublished);
       void lkRoom.disconnect();
     };
     // choices, tracks and ICE servers are read once, when the call starts.
-  }, [lkRoom, livekit.url, livekit.token]);
+  }, [lkRoom, livekit?.url, livekit?.token]);
 
   return (
-    <div className="lk-room-container conference" data-lk-theme="default">
+    <div className="lk-room-container conference" data-lk-theme="default" hidden={!visible}>
       <RoomContext.Provider value={lkRoom}>
-        {showCall ? (
+        {built ? (
           <ConferenceView room={room} />
         ) : (
           <p className="center muted" role="status">

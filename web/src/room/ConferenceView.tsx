@@ -11,7 +11,6 @@ import {
 } from '@livekit/components-react';
 import type { Room, WaitingParticipant } from '../api/types';
 import { useT } from '../i18n/i18n';
-import { markMilestone } from '../lib/timing';
 import { useWaitingList } from '../lobby/hooks';
 import { CallControls, type Panel } from './CallControls';
 import { HostSettings } from './HostSettings';
@@ -53,8 +52,6 @@ export function ConferenceView({ room: initialRoom }: { room: Room }) {
   useEffect(() => {
     setKnock((k) => k.filter((p) => waiting.participants.some((w) => w.id === p.id)));
   }, [waiting.participants]);
-
-  useEffect(() => markMilestone('call-shown'), []);
 
   const toggle = (p: Exclude<Panel, null>) => setPanel((cur) => (cur === p ? null : p));
 
