@@ -27,8 +27,9 @@ interface Props {
  *
  * It drives the connection itself rather than through <LiveKitRoom>: that
  * component connects one render later and reopens camera and microphone while
- * the connection is being set up; here the connection starts in the first
- * commit and the prejoin's tracks are published as soon as signalling is up.
+ * the connection is being set up; here the connection starts as soon as the
+ * credentials are there and the prejoin's tracks are published, as they are,
+ * once the connection is up (publishing during the set-up slowed it down).
  */
 export default function Conference({ room, livekit, choices, tracks, iceServers, onLeave }: Props) {
   const t = useT();
@@ -59,12 +60,11 @@ export default function Conference({ room, livekit, choices, tracks, iceServers,
     return () => void lkRoom.off(RoomEvent.Disconnected, onDisconnected);
   }, [lkRoom, onLeave]);
 
-  // Connect once per token; publish the chosen devices as soon as the
-  // signalling connection is up, alongside the media transport's set-up.
   useEffect(() => {
     if (visible) markMilestone('call-shown');
   }, [visible]);
 
+  // Connect once per token, then publish the chosen devices.
   useEffect(() => {
     if (!livekit) return;
     markMilestone('call-connecting');
