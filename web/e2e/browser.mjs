@@ -40,12 +40,9 @@ export async function newPerson(browser, base, label, viewport = { width: 1280, 
   return { label, context, page, problems };
 }
 
-/** leave disconnects from LiveKit (so the participant does not linger) and closes the context. */
+/** leave clicks the call's leave button, waits for the end page and closes the context. */
 export async function leave(person) {
-  const btn = person.page.locator('.lk-disconnect-button');
-  if (await btn.count()) {
-    await btn.first().click().catch(() => {});
-    await person.page.getByRole('heading', { name: /left the meeting|quitté/i }).waitFor({ timeout: 5000 }).catch(() => {});
-  }
+  await person.page.locator('.lk-disconnect-button').first().click({ timeout: 5000 });
+  await person.page.getByRole('heading', { name: /left the meeting|quitté/i }).waitFor({ timeout: 5000 });
   await person.context.close();
 }

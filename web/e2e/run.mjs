@@ -21,12 +21,15 @@ async function snap(person, name) {
 }
 
 // How fast an admitted guest must be in the call, from the host's click (the
-// pages' own timestamps). The targets themselves (under a second to be
-// connected) are measured by the admission benchmark over many admissions,
-// `npm run bench:admission`; a single sample here only has to be in the
-// right range, since it shares two CPU cores with three browsers.
+// pages' own timestamps): out of the lobby within a second, connected within
+// a second (median of three admissions; each one within three, since the
+// browsers, the SFU and meet share the machine's cores). The distribution
+// over many admissions is the admission benchmark's job (npm run bench:admission).
 const ADMIT_MS = Number(process.env.E2E_ADMIT_MS ?? 1000);
+const CALL_MS = Number(process.env.E2E_CALL_MS ?? 1000);
 const CONNECT_MS = Number(process.env.E2E_CONNECT_MS ?? 3000);
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const scenarios = [
   [
@@ -53,6 +56,8 @@ const scenarios = [
       await snap(bob, 'public-bob-sees-ann-phone');
       await bob.page.getByRole('button', { name: 'Chat' }).click();
       await snap(bob, 'public-bob-chat-phone');
+      // On a phone the chat covers the call; close it to reach the leave button.
+      await bob.page.getByRole('complementary', { name: 'Chat' }).getByRole('button', { name: 'Close' }).click();
       await leave(bob);
       await snap(ann, 'public-after-bob-left');
       await leave(ann);
@@ -65,6 +70,21 @@ const scenarios = [
       people.push(owner);
       log(`  room ${slug}`);
 
+      // Two admissions before Gus's, so that the one-second target is checked
+      // on the median of three rather than on one sample.
+      const samples = [];
+      const participants = owner.page.getByRole('button', { name: /^Participants/ });
+      await participants.click();
+      for (const name of ['Hal Guest', 'Ivy Guest']) {
+        const guest = await newPerson(browser, base, name.split(' ')[0].toLowerCase());
+        people.push(guest);
+        await joinAsGuest(guest, slug, name);
+        await guest.page.getByRole('heading', { name: 'Waiting to be let in' }).waitFor();
+        samples.push(await admitWaitingGuest(owner, guest, name));
+        await leave(guest);
+      }
+      await participants.click();
+
       const gus = await newPerson(browser, base, 'gus');
       people.push(gus);
       await joinAsGuest(gus, slug, 'Gus Guest');
@@ -74,13 +94,18 @@ const scenarios = [
       // The host hears the knock, opens the participants panel and admits.
       await owner.page.locator('.knock-toast').filter({ hasText: 'Gus Guest wants to join' }).waitFor({ timeout: 10_000 });
       await snap(owner, 'owner-knock-notification');
-      await owner.page.getByRole('button', { name: /^Participants/ }).click();
+      await participants.click();
       await owner.page.getByRole('button', { name: 'Admit Gus Guest' }).waitFor();
       await snap(owner, 'owner-lobby-panel');
-      const took = await admitWaitingGuest(owner, gus, 'Gus Guest');
-      log(`  after the host's click (ms): ${JSON.stringify(took)}`);
-      if (took['lobby-accepted'] > ADMIT_MS) throw new Error(`guest left the lobby ${took['lobby-accepted']} ms after admit (want ≤ ${ADMIT_MS} ms)`);
-      if (took.connected > CONNECT_MS) throw new Error(`guest connected ${took.connected} ms after admit (want ≤ ${CONNECT_MS} ms)`);
+      samples.push(await admitWaitingGuest(owner, gus, 'Gus Guest'));
+      for (const took of samples) {
+        log(`  after the host's click (ms): ${JSON.stringify(took)}`);
+        if (took['lobby-accepted'] > ADMIT_MS) throw new Error(`a guest left the lobby ${took['lobby-accepted']} ms after admit (want ≤ ${ADMIT_MS} ms)`);
+        if (took.connected > CONNECT_MS) throw new Error(`a guest connected ${took.connected} ms after admit (want ≤ ${CONNECT_MS} ms)`);
+      }
+      const connected = median(samples.map((s) => s.connected));
+      log(`  median over ${samples.length} admissions: connected ${connected} ms after the host's click`);
+      if (connected > CALL_MS) throw new Error(`admitted guests were connected in a median ${connected} ms (want ≤ ${CALL_MS} ms)`);
       assertDecoding('gus', await waitForRemoteVideo(gus.page));
       assertDecoding('owner', await waitForRemoteVideo(owner.page));
       await snap(gus, 'guest-admitted');
