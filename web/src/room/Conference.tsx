@@ -1,7 +1,6 @@
 import '@livekit/components-styles';
 import './conference.css';
-import { startTransition, useEffect, useState } from 'react';
-import { useT } from '../i18n/i18n';
+import { useEffect, useState } from 'react';
 import { RoomContext } from '@livekit/components-react';
 import { DisconnectReason, Room as LKRoom, RoomEvent, type LocalTrackPublication } from 'livekit-client';
 import type { LiveKitCredentials, Room } from '../api/types';
@@ -32,14 +31,13 @@ interface Props {
  * once the connection is up (publishing during the set-up slowed it down).
  */
 export default function Conference({ room, livekit, choices, tracks, iceServers, onLeave }: Props) {
-  const t = useT();
-  // The call screen is a large tree whose first render keeps the main thread
-  // busy for 100-300 ms on a slow machine. Mounted without credentials (in
-  // the lobby) it is built at once, hidden; mounted with them it is built only
-  // after the connection has started, as an interruptible transition, so
-  // signalling and the media handshake proceed while it renders.
-  const [built, setBuilt] = useState(livekit === undefined);
-  const visible = built && livekit !== undefined;
+  // The call screen is rendered before the connection starts, so that the
+  // LiveKit hooks inside it have subscribed to the room's events by then:
+  // they read the room's state when they render and would miss a change that
+  // happened before their effects ran (the connection state then stays
+  // "connecting"). Mounted without credentials, in the lobby, it is built
+  // hidden, ahead of time.
+  const visible = livekit !== undefined;
   // Our own Room instance so we can read the disconnect reason.
   const [lkRoom] = useState(
     () =>
@@ -83,7 +81,6 @@ export default function Conference({ room, livekit, choices, tracks, iceServers,
       console.warn('connecting to the call failed', err);
       onLeave(err instanceof Error ? err.message : String(err));
     });
-    startTransition(() => setBuilt(true));
     return () => {
       live = false;
       lkRoom.off(RoomEvent.SignalConnected, onSignal).off(RoomEvent.Connected, onConnected).off(RoomEvent.LocalTrackPublished, onPublished);
@@ -95,13 +92,7 @@ export default function Conference({ room, livekit, choices, tracks, iceServers,
   return (
     <div className="lk-room-container conference" data-lk-theme="default" hidden={!visible}>
       <RoomContext.Provider value={lkRoom}>
-        {built ? (
-          <ConferenceView room={room} />
-        ) : (
-          <p className="center muted" role="status">
-            {t('conf.connecting')}
-          </p>
-        )}
+        <ConferenceView room={room} />
       </RoomContext.Provider>
     </div>
   );
