@@ -58,8 +58,19 @@ const scenarios = [
       log(`  ann decodes ${JSON.stringify(annSees)}; bob decodes ${JSON.stringify(bobSees)}`);
       await snap(ann, 'public-ann-sees-bob');
       await snap(bob, 'public-bob-sees-ann-phone');
+      // Bob writes in the chat; Ann, whose chat was closed, finds it when she opens hers.
       await bob.page.getByRole('button', { name: 'Chat' }).click();
+      const bobChat = bob.page.getByRole('complementary', { name: 'Chat' });
+      await bobChat.getByPlaceholder('Enter a message...').fill('Hello from Bob');
+      await bobChat.getByRole('button', { name: 'Send' }).click();
+      await bobChat.locator('.lk-chat-entry').filter({ hasText: 'Hello from Bob' }).waitFor();
       await snap(bob, 'public-bob-chat-phone');
+      await ann.page.getByRole('button', { name: 'Chat' }).click();
+      await ann.page
+        .getByRole('complementary', { name: 'Chat' })
+        .locator('.lk-chat-entry[data-lk-message-origin="remote"]')
+        .filter({ hasText: 'Hello from Bob' })
+        .waitFor({ timeout: 5000 });
       // On a phone the chat covers the call; close it to reach the leave button.
       await bob.page.getByRole('complementary', { name: 'Chat' }).getByRole('button', { name: 'Close' }).click();
       await leave(bob);
