@@ -188,7 +188,7 @@ func TestRecordingEndToEnd(t *testing.T) {
 			_, end = pubs[tr.ParticipantIdentity].VideoSpan()
 		}
 		want := end.Sub(m.StartedAt.Add(time.Duration(tr.OffsetMS) * time.Millisecond)).Seconds()
-		t.Logf("%s %s: %d segments, %.3fs recorded, %.3fs published since its first recorded sample", tr.ParticipantIdentity, tr.Kind, len(tr.Segments), got, want)
+		t.Logf("%s %s: %d segments, %.3fs recorded, %.3fs published since its first recorded sample (offset %d ms; %+v)", tr.ParticipantIdentity, tr.Kind, len(tr.Segments), got, want, tr.OffsetMS, tr.Counters)
 		if math.Abs(got-want) > 0.05*want {
 			t.Errorf("%s %s: recorded %.3fs, published %.3fs: off by more than 5%%", tr.ParticipantIdentity, tr.Kind, got, want)
 		}
