@@ -43,3 +43,30 @@ func ClientAddrBehind(trusted []netip.Prefix) func(r *http.Request) string {
 		return host
 	}
 }
+
+// clientBucket is the rate-limit bucket of the request's client address: the
+// address itself for IPv4, its /64 for IPv6 (one subscriber holds a whole
+// /64, so counting single IPv6 addresses would let one client rotate through
+// billions of buckets).
+func (s *Server) clientBucket(r *http.Request) string {
+	return AddrBucket(s.clientAddr(r))
+}
+
+// AddrBucket returns the rate-limit bucket of an address: the IPv4 address,
+// or the /64 prefix of an IPv6 address ("2001:db8::/64"). Anything that does
+// not parse as an address is returned as is.
+func AddrBucket(addr string) string {
+	a, err := netip.ParseAddr(strings.Trim(addr, "[]"))
+	if err != nil {
+		return addr
+	}
+	a = a.Unmap()
+	if a.Is4() {
+		return a.String()
+	}
+	p, err := a.Prefix(64)
+	if err != nil {
+		return addr
+	}
+	return p.String()
+}
