@@ -1,13 +1,16 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"meet/internal/apperr"
@@ -51,7 +54,77 @@ func decodeObject(r *http.Request) (jsonObject, error) {
 	if err := json.Unmarshal(body, &obj); err != nil || obj == nil || !utf8.Valid(body) {
 		return nil, apperr.New(apperr.Invalid, "JSON parse error - the body must be a JSON object.")
 	}
+	if err := obj.refuseNulls(); err != nil {
+		return nil, err
+	}
 	return obj, nil
+}
+
+// nullCharMessage is DRF's ProhibitNullCharactersValidator message.
+const nullCharMessage = "Null characters are not allowed."
+
+// refuseNulls reports the first field whose value holds a NUL character
+// anywhere (in a string or an object key, at any depth). PostgreSQL cannot
+// store NUL in text and SQLite would store what PostgreSQL refuses, so both
+// engines refuse it up front, under the field's name as DRF's CharField does.
+func (o jsonObject) refuseNulls() error {
+	for field, raw := range o {
+		if strings.ContainsRune(field, 0) {
+			return apperr.New(apperr.Invalid, nullCharMessage)
+		}
+		if !bytes.Contains(raw, []byte(`\u0000`)) {
+			continue // an escaped NUL is the only way JSON carries one
+		}
+		var v any
+		if err := json.Unmarshal(raw, &v); err != nil || holdsNull(v) {
+			return apperr.Field(field, nullCharMessage)
+		}
+	}
+	return nil
+}
+
+// holdsNull reports whether a decoded JSON value holds a NUL character.
+func holdsNull(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return strings.ContainsRune(x, 0)
+	case []any:
+		return slices.ContainsFunc(x, holdsNull)
+	case map[string]any:
+		for k, val := range x {
+			if strings.ContainsRune(k, 0) || holdsNull(val) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// bodyHoldsNull reports whether a JSON body carries a NUL character anywhere,
+// for bodies decoded elsewhere than by decodeObject.
+func bodyHoldsNull(body []byte) bool {
+	if !bytes.Contains(body, []byte(`\u0000`)) {
+		return false
+	}
+	var v any
+	return json.Unmarshal(body, &v) == nil && holdsNull(v)
+}
+
+// refuseNullsInURL checks the request line: a path with a NUL names nothing
+// (404), a query parameter with one is refused under its name (400).
+func refuseNullsInURL(r *http.Request) error {
+	if strings.ContainsRune(r.URL.Path, 0) {
+		return apperr.New(apperr.NotFound, "Not found.")
+	}
+	if !strings.Contains(r.URL.RawQuery, "%00") && !strings.ContainsRune(r.URL.RawQuery, 0) {
+		return nil
+	}
+	for k, vs := range r.URL.Query() {
+		if strings.ContainsRune(k, 0) || slices.ContainsFunc(vs, func(v string) bool { return strings.ContainsRune(v, 0) }) {
+			return apperr.Field(strings.ReplaceAll(k, "\x00", ""), nullCharMessage)
+		}
+	}
+	return nil
 }
 
 // has reports whether the body sent field (even as null).

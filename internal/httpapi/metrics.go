@@ -31,7 +31,29 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	return m, nil
 }
 
+// observe records one request. Every label value comes from a closed set, so
+// no client can create series at will: the method is a standard one or
+// "other", the route is a pattern of routes.go or "unmatched" (never the
+// path), and the status is a valid HTTP code or "other".
 func (m *metrics) observe(method, route string, status int, d time.Duration) {
-	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
+	method = methodLabel(method)
+	m.requests.WithLabelValues(method, route, statusLabel(status)).Inc()
 	m.latency.WithLabelValues(method, route).Observe(d.Seconds())
+}
+
+// methodLabel returns method when it is one of HTTP's standard methods, else "other".
+func methodLabel(method string) string {
+	switch method {
+	case "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE":
+		return method
+	}
+	return "other"
+}
+
+// statusLabel returns the status code, or "other" outside 100–599.
+func statusLabel(status int) string {
+	if status < 100 || status > 599 {
+		return "other"
+	}
+	return strconv.Itoa(status)
 }

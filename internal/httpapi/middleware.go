@@ -26,6 +26,20 @@ const (
 
 type requestIDKey struct{}
 
+// requestLog is what the request log line learns from inner middleware: the
+// user that authenticate found. observe puts a pointer in the context, since
+// authenticate passes a derived request down and observe cannot read it.
+type requestLog struct{ userID string }
+
+type requestLogKey struct{}
+
+// noteUser records the authenticated user for the request's log line.
+func noteUser(ctx context.Context, userID string) {
+	if l, ok := ctx.Value(requestLogKey{}).(*requestLog); ok {
+		l.userID = userID
+	}
+}
+
 func requestIDFrom(ctx context.Context) string { s, _ := ctx.Value(requestIDKey{}).(string); return s }
 
 // randomToken returns n random bytes, base64url encoded.
@@ -75,7 +89,9 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			id = randomToken(12)
 		}
 		w.Header().Set("X-Request-Id", id)
+		logged := &requestLog{}
 		ctx := context.WithValue(r.Context(), requestIDKey{}, id)
+		ctx = context.WithValue(ctx, requestLogKey{}, logged)
 		r = r.WithContext(ctx)
 		rec := &statusRecorder{ResponseWriter: w}
 		_, route := s.route(r)
@@ -105,7 +121,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			s.log.Log(ctx, level, "request",
 				"request_id", id, "method", r.Method, "route", route, "path", r.URL.Path,
 				"status", status, "duration_ms", float64(elapsed.Microseconds())/1000,
-				"user_id", auth.FromContext(r.Context()).UserID)
+				"user_id", logged.userID)
 		}()
 		next.ServeHTTP(rec, r)
 	})
@@ -154,6 +170,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				return
 			}
 		}
+		noteUser(ctx, p.UserID)
 		ctx = auth.WithPrincipal(ctx, p)
 		ctx = context.WithValue(ctx, sessionKey{}, sess)
 		next.ServeHTTP(w, r.WithContext(ctx))

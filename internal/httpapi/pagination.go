@@ -13,6 +13,8 @@ import (
 const (
 	defaultPageSize = 20
 	maxPageSize     = 100
+	// maxPage bounds page × page_size: no list is longer than this.
+	maxPage = 1 << 31
 )
 
 // pageOf reads ?page= and ?page_size= the way DRF does: a page_size above the
@@ -29,7 +31,10 @@ func pageOf(r *http.Request) (rooms.Page, error) {
 	}
 	if v := q.Get("page"); v != "" && v != "last" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
+		// A page whose offset would not fit a 32-bit integer is past the
+		// end of any list meet holds; refusing it here keeps page × size
+		// from overflowing in SQL (PostgreSQL's 500, SQLite's negative next).
+		if err != nil || n < 1 || n > maxPage/p.Size {
 			return p, apperr.New(apperr.NotFound, "Invalid page.")
 		}
 		p.Number = n

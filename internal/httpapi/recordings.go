@@ -86,7 +86,7 @@ func (s *Server) handleRecordingStart() http.Handler {
 			return errNoCredentials
 		}
 		body, err := readBody(r)
-		if err != nil {
+		if err != nil || bodyHoldsNull(body) {
 			return apperr.New(apperr.Invalid, recordings.InvalidRequestMessage)
 		}
 		in, err := recordings.ParseStart(body)

@@ -177,6 +177,7 @@ func TestRecordingStartMatrix(t *testing.T) {
 			"bad option type":    `{"mode":"transcript","options":{"transcribe":"yes"}}`,
 			"bad original mode":  `{"mode":"transcript","options":{"original_mode":"x"}}`,
 			"options not object": `{"mode":"transcript","options":[1]}`,
+			"NUL in an option":   `{"mode":"transcript","options":{"language":"fr\u0000"}}`,
 		} {
 			t.Run("invalid body: "+name, func(t *testing.T) {
 				// The body is checked before the room permission.

@@ -150,6 +150,12 @@ func (s *Server) route(r *http.Request) (http.Handler, string) {
 // dispatch serves a request through the mux, answering unmatched API paths
 // with the reference's JSON 404 and 405 bodies instead of the mux's text.
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		if err := refuseNullsInURL(r); err != nil {
+			writeError(w, r, s.log, err)
+			return
+		}
+	}
 	if _, pattern := s.route(r); pattern != "" {
 		s.mux.ServeHTTP(w, r)
 		return
