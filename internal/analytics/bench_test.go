@@ -46,4 +46,3 @@ func BenchmarkTrack(b *testing.B) {
 		})
 	}
 }
-
