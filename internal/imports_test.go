@@ -18,11 +18,12 @@ import (
 var allowed = map[string][]string{
 	"apperr":     {},
 	"config":     {},
+	"mail":       {},
 	"auth":       {"meet/internal/apperr"},
 	"rooms":      {"meet/internal/apperr", "meet/internal/auth", "golang.org/x/text/unicode/norm"},
 	"users":      {"meet/internal/apperr", "meet/internal/rooms"},
 	"lobby":      {"meet/internal/apperr", "meet/internal/auth", "meet/internal/rooms"},
-	"recordings": {"meet/internal/apperr", "meet/internal/auth", "meet/internal/rooms", "meet/internal/users"},
+	"recordings": {"meet/internal/apperr", "meet/internal/auth", "meet/internal/mail", "meet/internal/rooms", "meet/internal/users"},
 }
 
 func imports(t *testing.T, dir string, withTests bool) map[string][]string {

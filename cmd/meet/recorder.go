@@ -17,6 +17,7 @@ import (
 	"meet/internal/config"
 	"meet/internal/livekit"
 	"meet/internal/livekit/recorderadapter"
+	"meet/internal/mail"
 	"meet/internal/objectstore"
 	"meet/internal/recordings"
 	"meet/internal/storage"
@@ -57,8 +58,9 @@ func recordingSettingsFrom(cfg *config.Config) recordingSettings {
 		Enabled: r.Enabled, Dir: dir, ExpirationDays: r.ExpirationDays, MaxDuration: r.MaxDuration,
 		DownloadBaseURL: r.DownloadBaseURL,
 		SummaryEndpoint: r.SummaryEndpoint, SummaryToken: r.SummaryToken, SummaryWebhookToken: r.SummaryWebhookToken,
-		SMTP: recordings.SMTPConfig{Addr: r.SMTPAddr, From: r.SMTPFrom, Username: r.SMTPUsername, Password: r.SMTPPassword,
-			Brand: r.BrandName, SupportEmail: r.SupportEmail},
+		SMTP: recordings.SMTPConfig{
+			Config: mail.Config{Addr: r.SMTPAddr, From: r.SMTPFrom, Username: r.SMTPUsername, Password: r.SMTPPassword},
+			Brand:  r.BrandName, SupportEmail: r.SupportEmail},
 		StorageEventEnabled: r.StorageEventEnabled, StorageEventToken: r.StorageEventToken, StorageBucket: r.Bucket,
 		S3: r.S3,
 	}

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	meetmail "meet/internal/mail"
 	"meet/internal/recordings"
 	"meet/internal/rooms"
 	"meet/internal/storage/storagetest"
@@ -279,7 +280,7 @@ func TestRecordingReadyEmail(t *testing.T) {
 	if st, err := re.svc.Complete(ctx, rec.ID); err != nil || st != recordings.Saved {
 		t.Fatalf("complete: %s, %v", st, err)
 	}
-	mailer := recordings.NewSMTPMailer(recordings.SMTPConfig{Addr: sink.ln.Addr().String(), From: "meet@example.com", Brand: "Visio"})
+	mailer := recordings.NewSMTPMailer(recordings.SMTPConfig{Config: meetmail.Config{Addr: sink.ln.Addr().String(), From: "meet@example.com"}, Brand: "Visio"})
 	n := recordings.NewNotifier(re.db, mailer, nil, recordings.NotifierConfig{}, nil, nil)
 	if tried, err := n.DeliverDue(ctx); err != nil || tried != 2 {
 		t.Fatalf("delivered %d, %v; want 2", tried, err)

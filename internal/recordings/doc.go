@@ -13,9 +13,9 @@
 // call) to an outbox in the same transaction; a Notifier (Run) delivers
 // them with exponential backoff and a dead-letter state.
 //
-// The SMTP mailer and the summary-service client live here because they need
-// only the standard library.
+// The recording e-mail (sent through internal/mail) and the summary-service
+// client live here because they need only the standard library.
 //
-// It imports only the standard library, apperr, auth and rooms. Adapters
+// It imports only the standard library, apperr, auth, mail, rooms and users. Adapters
 // (storage, httpapi, livekit) import it, never the reverse.
 package recordings

@@ -3,43 +3,28 @@ package recordings
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/tls"
-	"encoding/hex"
+	"errors"
 	"fmt"
 	htmltemplate "html/template"
-	"mime"
-	"mime/quotedprintable"
-	"net"
-	"net/smtp"
-	"strings"
 	texttemplate "text/template"
 	"time"
+
+	"meet/internal/mail"
 )
 
 // SMTPConfig configures the SMTP mailer (MEET_SMTP_*).
 type SMTPConfig struct {
-	// Addr is host:port of the SMTP server.
-	Addr string
-	// From is the sender address.
-	From string
-	// Username and Password enable AUTH PLAIN (only over TLS, or to localhost).
-	Username string
-	Password string
+	mail.Config
 	// Brand is the product name in the message (default "Meet").
 	Brand string
 	// SupportEmail is shown in the footer when set.
 	SupportEmail string
-	// Timeout bounds one delivery (default 30 s).
-	Timeout time.Duration
-	// InsecureSkipVerify accepts any certificate on STARTTLS (tests, lab setups).
-	InsecureSkipVerify bool
 }
 
-// SMTPMailer sends notifications with net/smtp, upgrading to TLS with
-// STARTTLS when the server offers it.
+// SMTPMailer sends notifications over SMTP (internal/mail).
 type SMTPMailer struct {
-	cfg SMTPConfig
+	cfg  SMTPConfig
+	smtp *mail.SMTP
 }
 
 var _ Mailer = (*SMTPMailer)(nil)
@@ -49,10 +34,7 @@ func NewSMTPMailer(cfg SMTPConfig) *SMTPMailer {
 	if cfg.Brand == "" {
 		cfg.Brand = "Meet"
 	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 30 * time.Second
-	}
-	return &SMTPMailer{cfg: cfg}
+	return &SMTPMailer{cfg: cfg, smtp: mail.NewSMTP(cfg.Config)}
 }
 
 // SendRecordingReady sends the "your recording is ready" message of p in
@@ -63,11 +45,17 @@ func (m *SMTPMailer) SendRecordingReady(ctx context.Context, p EmailPayload) err
 	if err != nil {
 		return &PermanentError{Err: err}
 	}
-	return m.send(ctx, p.To, msg)
+	if err := m.smtp.Send(ctx, msg); err != nil {
+		if errors.Is(err, mail.ErrConfig) {
+			return &PermanentError{Err: err}
+		}
+		return err
+	}
+	return nil
 }
 
-// compose renders the full RFC 5322 message.
-func (m *SMTPMailer) compose(p EmailPayload) ([]byte, error) {
+// compose renders the message of p.
+func (m *SMTPMailer) compose(p EmailPayload) (mail.Message, error) {
 	lang := "en"
 	if shortLanguage(p.Language) == "fr" {
 		lang = "fr"
@@ -85,92 +73,12 @@ func (m *SMTPMailer) compose(p EmailPayload) ([]byte, error) {
 	}
 	var text, html bytes.Buffer
 	if err := t.text.Execute(&text, data); err != nil {
-		return nil, fmt.Errorf("recordings: render mail: %w", err)
+		return mail.Message{}, fmt.Errorf("recordings: render mail: %w", err)
 	}
 	if err := t.html.Execute(&html, data); err != nil {
-		return nil, fmt.Errorf("recordings: render mail: %w", err)
+		return mail.Message{}, fmt.Errorf("recordings: render mail: %w", err)
 	}
-	boundary := randomBoundary()
-	var b bytes.Buffer
-	hdr := func(k, v string) { fmt.Fprintf(&b, "%s: %s\r\n", k, v) }
-	hdr("From", m.cfg.From)
-	hdr("To", p.To)
-	hdr("Subject", mime.QEncoding.Encode("utf-8", t.subject))
-	hdr("Date", time.Now().UTC().Format(time.RFC1123Z))
-	hdr("Message-ID", "<"+boundary+"@meet>")
-	hdr("MIME-Version", "1.0")
-	hdr("Content-Type", `multipart/alternative; boundary="`+boundary+`"`)
-	b.WriteString("\r\n")
-	for _, part := range []struct{ ct, body string }{
-		{"text/plain; charset=utf-8", text.String()},
-		{"text/html; charset=utf-8", html.String()},
-	} {
-		fmt.Fprintf(&b, "--%s\r\nContent-Type: %s\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n", boundary, part.ct)
-		qp := quotedprintable.NewWriter(&b)
-		_, _ = qp.Write([]byte(strings.ReplaceAll(part.body, "\n", "\r\n")))
-		_ = qp.Close()
-		b.WriteString("\r\n")
-	}
-	fmt.Fprintf(&b, "--%s--\r\n", boundary)
-	return b.Bytes(), nil
-}
-
-func randomBoundary() string {
-	b := make([]byte, 12)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
-// send delivers msg to one recipient. net/smtp's SendMail takes no context,
-// so the connection is dialled here and bounded by ctx and the timeout.
-func (m *SMTPMailer) send(ctx context.Context, to string, msg []byte) error {
-	ctx, cancel := context.WithTimeout(ctx, m.cfg.Timeout)
-	defer cancel()
-	host, _, err := net.SplitHostPort(m.cfg.Addr)
-	if err != nil {
-		return &PermanentError{Err: fmt.Errorf("smtp: address %q: %w", m.cfg.Addr, err)}
-	}
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", m.cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("smtp: %w", err)
-	}
-	if dl, ok := ctx.Deadline(); ok {
-		_ = conn.SetDeadline(dl)
-	}
-	c, err := smtp.NewClient(conn, host)
-	if err != nil {
-		conn.Close()
-		return fmt.Errorf("smtp: %w", err)
-	}
-	defer c.Close()
-	if ok, _ := c.Extension("STARTTLS"); ok {
-		if err := c.StartTLS(&tls.Config{ServerName: host, InsecureSkipVerify: m.cfg.InsecureSkipVerify}); err != nil { //nolint:gosec // opt-in for lab setups
-			return fmt.Errorf("smtp: starttls: %w", err)
-		}
-	}
-	if m.cfg.Username != "" {
-		if err := c.Auth(smtp.PlainAuth("", m.cfg.Username, m.cfg.Password, host)); err != nil {
-			return fmt.Errorf("smtp: auth: %w", err)
-		}
-	}
-	if err := c.Mail(m.cfg.From); err != nil {
-		return fmt.Errorf("smtp: mail from: %w", err)
-	}
-	if err := c.Rcpt(to); err != nil {
-		return fmt.Errorf("smtp: rcpt to: %w", err)
-	}
-	w, err := c.Data()
-	if err != nil {
-		return fmt.Errorf("smtp: data: %w", err)
-	}
-	if _, err := w.Write(msg); err != nil {
-		return fmt.Errorf("smtp: data: %w", err)
-	}
-	if err := w.Close(); err != nil {
-		return fmt.Errorf("smtp: data: %w", err)
-	}
-	return c.Quit()
+	return mail.Message{To: p.To, Subject: t.subject, Text: text.String(), HTML: html.String()}, nil
 }
 
 // mailData is what the templates see.
