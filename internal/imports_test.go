@@ -18,7 +18,7 @@ import (
 var allowed = map[string][]string{
 	"apperr":     {},
 	"config":     {},
-	"mail":       {},
+	"mail":       {"meet/internal/rooms"},
 	"auth":       {"meet/internal/apperr"},
 	"rooms":      {"meet/internal/apperr", "meet/internal/auth", "golang.org/x/text/unicode/norm"},
 	"users":      {"meet/internal/apperr", "meet/internal/rooms"},

@@ -132,15 +132,15 @@ func startRecordingWorker(ctx context.Context, rs recordingSettings, db *storage
 		WSURL: lk.WSURL, APIKey: lk.APIKey, APISecret: lk.APISecret, Dir: rs.Dir, Log: log.With("component", "recorder"),
 	})
 	worker := recordings.NewWorker(svc, db, adapter, recordings.WorkerConfig{MaxDuration: rs.MaxDuration}, log.With("component", "recording_worker"))
-	var mail recordings.Mailer
+	var mailer recordings.Mailer
 	if rs.SMTP.Addr != "" {
-		mail = recordings.NewSMTPMailer(rs.SMTP)
+		mailer = recordings.NewSMTPMailer(rs.SMTP)
 	}
 	var sum recordings.Summarizer
 	if rs.SummaryEndpoint != "" && rs.SummaryToken != "" {
 		sum = recordings.NewSummaryClient(rs.SummaryEndpoint, rs.SummaryToken, 0)
 	}
-	notifier := recordings.NewNotifier(db, mail, sum, recordings.NotifierConfig{}, log.With("component", "recording_notifier"), nil)
+	notifier := recordings.NewNotifier(db, mailer, sum, recordings.NotifierConfig{}, log.With("component", "recording_notifier"), nil)
 
 	var wg sync.WaitGroup
 	errs := make([]error, 2)

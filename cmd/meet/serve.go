@@ -25,6 +25,7 @@ import (
 	"meet/internal/livekit"
 	"meet/internal/livekit/recorderadapter"
 	"meet/internal/lobby"
+	"meet/internal/mail"
 	"meet/internal/rooms"
 	"meet/internal/storage"
 	"meet/web"
@@ -113,6 +114,9 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	rs := recordingSettingsFrom(cfg)
 	recSvc := newRecordingService(rs, db, roomSvc, secretKey, publicURL, log)
 	deps.Recordings = recSvc
+	if rs.SMTP.Addr != "" {
+		deps.Inviter = mail.NewInvitations(mail.NewSMTP(rs.SMTP.Config), rs.SMTP.Brand)
+	}
 	if len(cfg.TrustedProxies) > 0 {
 		deps.ClientAddr = httpapi.ClientAddrBehind(cfg.TrustedProxies)
 	}

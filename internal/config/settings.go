@@ -173,7 +173,7 @@ var settings = []setting{
 	{env: "MEET_SUMMARY_SERVICE_ENDPOINT", def: "", help: "summary service URL transcripts are sent to (empty: off)", apply: str(func(c *Config) *string { return &c.Recorder.SummaryEndpoint })},
 	{env: "MEET_SUMMARY_SERVICE_API_TOKEN", def: "", help: "bearer token meet sends to the summary service", secret: true, apply: str(func(c *Config) *string { return &c.Recorder.SummaryToken })},
 	{env: "MEET_SUMMARY_SERVICE_WEBHOOK_API_TOKEN", def: "", help: "bearer token the summary service sends to recordings/external-process-hook/", secret: true, apply: str(func(c *Config) *string { return &c.Recorder.SummaryWebhookToken })},
-	{env: "MEET_SMTP_ADDR", def: "", help: "SMTP server host:port for recording e-mails (empty: no e-mail)", apply: str(func(c *Config) *string { return &c.Recorder.SMTPAddr })},
+	{env: "MEET_SMTP_ADDR", def: "", help: "SMTP server host:port for recording e-mails and invitations (empty: no e-mail)", apply: str(func(c *Config) *string { return &c.Recorder.SMTPAddr })},
 	{env: "MEET_SMTP_FROM", def: "meet@localhost", help: "sender address of e-mails", apply: str(func(c *Config) *string { return &c.Recorder.SMTPFrom })},
 	{env: "MEET_SMTP_USERNAME", def: "", help: "SMTP user name", apply: str(func(c *Config) *string { return &c.Recorder.SMTPUsername })},
 	{env: "MEET_SMTP_PASSWORD", def: "", help: "SMTP password", secret: true, apply: str(func(c *Config) *string { return &c.Recorder.SMTPPassword })},

@@ -182,6 +182,8 @@ func writeTemp(t *testing.T, content string) string {
 type smtpSink struct {
 	ln   net.Listener
 	msgs chan sunkMail
+	// refuse is a recipient the sink answers 550 (set before use).
+	refuse string
 }
 
 type sunkMail struct {
@@ -229,6 +231,10 @@ func (s *smtpSink) serve(conn net.Conn) {
 			say("250 OK")
 		case strings.HasPrefix(cmd, "RCPT TO:"):
 			m.to, _, _ = strings.Cut(strings.TrimPrefix(strings.TrimSpace(line)[8:], "<"), ">")
+			if s.refuse != "" && m.to == s.refuse {
+				say("550 mailbox unavailable")
+				continue
+			}
 			say("250 OK")
 		case cmd == "DATA":
 			say("354 go on")

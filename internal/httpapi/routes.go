@@ -33,6 +33,7 @@ func (s *Server) routes() {
 	m.Handle("PUT "+api+"/rooms/{id}/{$}", s.handleRoomUpdate(false))
 	m.Handle("PATCH "+api+"/rooms/{id}/{$}", s.handleRoomUpdate(true))
 	m.Handle("DELETE "+api+"/rooms/{id}/{$}", s.handleRoomDelete())
+	m.Handle("POST "+api+"/rooms/{id}/invite/{$}", s.handleRoomInvite())
 	if s.Participants != nil {
 		m.Handle("POST "+api+"/rooms/{id}/remove-participant/{$}", s.handleRemoveParticipant())
 	}

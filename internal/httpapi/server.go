@@ -79,6 +79,11 @@ type Deps struct {
 	// Recordings runs recordings and transcripts (nil or disabled: every
 	// recording route answers 404 {"detail":"Not found."}).
 	Recordings *recordings.Service
+
+	// Invitations
+	// Inviter e-mails meeting invitations (nil: no SMTP server; invite/
+	// answers 503).
+	Inviter rooms.Inviter
 }
 
 // Server is the HTTP adapter.
