@@ -173,17 +173,39 @@ func (c *Config) String() string {
 	return strings.TrimSpace(b.String())
 }
 
-// redact hides a secret; URLs keep everything but their password visible.
+// redact hides a secret; URLs keep everything visible but their password,
+// whether in the user information or in a query parameter (pgx and go-redis
+// both accept ?password=…), and any other query parameter that names a secret.
 func redact(v string) string {
-	if u, err := url.Parse(v); err == nil && u.Scheme != "" && u.Host != "" {
-		if _, has := u.User.Password(); has {
-			return u.Redacted()
+	u, err := url.Parse(v)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return "[redacted]"
+	}
+	if u.RawQuery != "" {
+		q, err := url.ParseQuery(u.RawQuery)
+		if err != nil {
+			return "[redacted]"
 		}
-		if u.User == nil {
-			return v
+		for k := range q {
+			if secretParam(k) {
+				q[k] = []string{"xxxxx"}
+			}
+		}
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
+}
+
+// secretParam reports whether a URL query parameter carries a secret
+// (password, sslpassword, token, secret…).
+func secretParam(key string) bool {
+	k := strings.ToLower(key)
+	for _, word := range []string{"pass", "secret", "token", "key"} {
+		if strings.Contains(k, word) {
+			return true
 		}
 	}
-	return "[redacted]"
+	return false
 }
 
 // validateS3 checks the object-storage settings when an endpoint is set:
