@@ -138,3 +138,7 @@ func (sqliteDialect) isBusy(err error) bool {
 	var e *sqlite.Error
 	return errors.As(err, &e) && (e.Code()&0xff == sqlite3.SQLITE_BUSY || e.Code()&0xff == sqlite3.SQLITE_LOCKED)
 }
+
+// isUnreachable is false: an SQLite file is opened in-process, and a full disk
+// or a broken file is not something that passes by itself.
+func (sqliteDialect) isUnreachable(error) bool { return false }
