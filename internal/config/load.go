@@ -107,6 +107,15 @@ func (c *Config) Validate() error {
 	if c.Lobby.WaitingTimeout <= 0 || c.Lobby.AcceptedTimeout <= 0 || c.Lobby.DeniedTimeout <= 0 {
 		bad("MEET_LOBBY_*_TIMEOUT", "lobby timeouts must be positive")
 	}
+	if c.HTTP.BodyTimeout <= 0 {
+		bad("MEET_HTTP_BODY_TIMEOUT", "must be positive")
+	}
+	if c.HTTP.IdleTimeout <= 0 {
+		bad("MEET_HTTP_IDLE_TIMEOUT", "must be positive")
+	}
+	if c.HTTP.MaxConnsPerClient < 0 {
+		bad("MEET_MAX_CONNECTIONS_PER_CLIENT", "must be 0 (no limit) or positive")
+	}
 	if c.Lobby.RequestEntryPerMin <= 0 {
 		bad("MEET_REQUEST_ENTRY_PER_MINUTE", "must be positive")
 	}
