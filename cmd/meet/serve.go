@@ -52,11 +52,10 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 
 	var rdb *redis.Client
 	if cfg.RedisURL != "" {
-		opts, err := redis.ParseURL(cfg.RedisURL)
+		rdb, err = cache.NewRedisClient(cfg.RedisURL)
 		if err != nil {
 			return fmt.Errorf("MEET_REDIS_URL: %w", err)
 		}
-		rdb = redis.NewClient(opts)
 		defer rdb.Close()
 		if err := rdb.Ping(ctx).Err(); err != nil {
 			return fmt.Errorf("redis: %w", err)
