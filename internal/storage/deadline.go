@@ -19,8 +19,9 @@ const UnansweredMessage = "The database is not answering; try again shortly."
 const (
 	// postgresQueryTimeout bounds a PostgreSQL transaction, including the wait
 	// for a pooled connection and the connection itself; every transaction of
-	// meet takes milliseconds.
-	postgresQueryTimeout = 2 * time.Second
+	// meet takes milliseconds, and a request that meets a silent database is
+	// answered within 2 s.
+	postgresQueryTimeout = 1500 * time.Millisecond
 	// sqliteQueryTimeout bounds an SQLite transaction. It exceeds the
 	// busy_timeout (5 s) a writer waits for the write lock, so an ordinary
 	// queue of writers is not cut short; a local file cannot vanish the way a
