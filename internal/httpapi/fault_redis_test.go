@@ -46,6 +46,7 @@ func (r *throwawayRedis) start() {
 	r.cmd = exec.Command(r.bin, "--port", strconv.Itoa(r.port), "--bind", "127.0.0.1", "--dir", r.dir,
 		"--save", "", "--appendonly", "yes", "--appendfsync", "always")
 	r.cmd.Stdout, r.cmd.Stderr = io.Discard, io.Discard
+	r.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := r.cmd.Start(); err != nil {
 		r.t.Fatal(err)
 	}
@@ -69,9 +70,8 @@ func (r *throwawayRedis) start() {
 
 func (r *throwawayRedis) signal(sig syscall.Signal) {
 	r.t.Helper()
-	if err := r.cmd.Process.Signal(sig); err != nil {
-		r.t.Fatalf("signal %v: %v", sig, err)
-	}
+	signalFamily(r.t, r.cmd.Process.Pid, sig)
+
 }
 
 func (r *throwawayRedis) kill() {

@@ -12,6 +12,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -113,16 +114,15 @@ func (p *throwawayPostgres) start() {
 	}
 }
 
-// signal sends sig to the server and every backend (its process group).
+// signal sends sig to the server and every backend.
 func (p *throwawayPostgres) signal(sig syscall.Signal) {
 	p.t.Helper()
-	if err := syscall.Kill(-p.cmd.Process.Pid, sig); err != nil {
-		p.t.Fatalf("signal %v: %v", sig, err)
-	}
+	signalFamily(p.t, p.cmd.Process.Pid, sig)
 }
 
 // kill kills the server and its backends at once and waits for them.
 func (p *throwawayPostgres) kill() {
+	p.signal(syscall.SIGSTOP) // no new backend while the family is killed
 	p.signal(syscall.SIGKILL)
 	_ = p.cmd.Wait()
 	p.cmd = nil
@@ -132,8 +132,9 @@ func (p *throwawayPostgres) stop() {
 	if p.cmd == nil {
 		return
 	}
-	_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGCONT)
-	_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+	for _, pid := range family(p.cmd.Process.Pid) {
+		_ = syscall.Kill(pid, syscall.SIGKILL) // a stopped process dies of SIGKILL too
+	}
 	_ = p.cmd.Wait()
 	p.cmd = nil
 }
@@ -203,4 +204,68 @@ func (l *roomLoad) finish() ([]string, map[int]int) {
 	close(l.stop)
 	l.wg.Wait()
 	return l.acked, l.statuses
+}
+
+// procStat returns the state and parent pid of every process, by pid.
+func procStat() map[int][2]string {
+	out := map[int][2]string{}
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, f := range stats {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(f)))
+		i := strings.LastIndexByte(string(b), ')')
+		if fields := strings.Fields(string(b)[i+1:]); len(fields) > 1 { // state ppid …
+			out[pid] = [2]string{fields[0], fields[1]}
+		}
+	}
+	return out
+}
+
+// family returns pid and its children. PostgreSQL's backends each start a
+// session of their own, so signalling the postmaster's process group would
+// not reach them.
+func family(pid int) []int {
+	list := []int{pid}
+	for p, st := range procStat() {
+		if st[1] == strconv.Itoa(pid) {
+			list = append(list, p)
+		}
+	}
+	return list
+}
+
+// signalFamily sends sig to pid and its children; for SIGSTOP it waits until
+// they are all stopped, since the signal is delivered asynchronously and a
+// backend still running would answer the next probe.
+func signalFamily(t *testing.T, pid int, sig syscall.Signal) {
+	t.Helper()
+	pids := family(pid)
+	for _, p := range pids {
+		if err := syscall.Kill(p, sig); err != nil && p == pid {
+			t.Fatalf("signal %v: %v", sig, err)
+		}
+	}
+	if sig != syscall.SIGSTOP {
+		return
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		running := 0
+		stats := procStat()
+		for _, p := range pids {
+			if st, ok := stats[p]; ok && !strings.ContainsAny(st[0], "TtZX") { // stopped, or exited (a zombie)
+				running++
+			}
+		}
+		if running == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d processes still running 5 s after SIGSTOP", running)
+		}
+		time.Sleep(5 * time.Millisecond) // polling interval, bounded by the deadline above
+	}
 }
