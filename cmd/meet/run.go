@@ -121,7 +121,12 @@ func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 func openDatabase(ctx context.Context, cfg *config.Config, log *slog.Logger) (*storage.DB, error) {
 	dsn := cfg.DatabaseURL
 	if dsn == "" {
+		// The directory holds the database and secrets: only meet's user
+		// may list or enter it, even when it existed with a wider mode.
 		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("data directory: %w", err)
+		}
+		if err := os.Chmod(cfg.DataDir, 0o700); err != nil {
 			return nil, fmt.Errorf("data directory: %w", err)
 		}
 		dsn = filepath.Join(cfg.DataDir, "meet.db")

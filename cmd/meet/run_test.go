@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +17,15 @@ import (
 // startMeet runs the whole program in-process on a free port with the given
 // environment, waits until /healthz answers, and stops it when the test ends.
 func startMeet(t *testing.T, env map[string]string) (baseURL string) {
+	t.Helper()
+	baseURL, _ = launchMeet(t, env)
+	return baseURL
+}
+
+// launchMeet is startMeet that also returns stop, which cancels run's
+// context (SIGTERM in production) and reports how long run took to return.
+// stop runs at the end of the test if the test did not call it.
+func launchMeet(t *testing.T, env map[string]string) (baseURL string, stop func() time.Duration) {
 	t.Helper()
 	vars := map[string]string{
 		"MEET_ADDR":             "127.0.0.1:0",
@@ -34,17 +44,26 @@ func startMeet(t *testing.T, env map[string]string) (baseURL string) {
 		done <- run(ctx, []string{"serve"}, func(k string) string { return vars[k] }, strings.NewReader(""), outW, io.Discard)
 		outW.Close()
 	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("run returned %v after shutdown", err)
+	var once sync.Once
+	var took time.Duration
+	stop = func() time.Duration {
+		once.Do(func() {
+			start := time.Now()
+			cancel()
+			select {
+			case err := <-done:
+				took = time.Since(start)
+				if err != nil {
+					t.Errorf("run returned %v after shutdown", err)
+				}
+			case <-time.After(20 * time.Second):
+				took = time.Since(start)
+				t.Error("run did not return within 20 s of shutdown")
 			}
-		case <-time.After(20 * time.Second):
-			t.Error("run did not return within 20 s of shutdown")
-		}
-	})
+		})
+		return took
+	}
+	t.Cleanup(func() { stop() })
 	ready := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
@@ -62,7 +81,7 @@ func startMeet(t *testing.T, env map[string]string) (baseURL string) {
 		t.Fatal("meet did not start within 60 s")
 	}
 	waitHealthy(t, baseURL)
-	return baseURL
+	return baseURL, stop
 }
 
 // waitHealthy polls /healthz until it answers 200 or a deadline passes.

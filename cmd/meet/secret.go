@@ -4,41 +4,29 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
-	"strings"
+
+	"meet/internal/secretfile"
 )
 
 // loadOrCreateSecretKey returns MEET_SECRET_KEY, or the key kept in the data
 // directory, generating it on first start so that one command runs meet.
+// Processes started together on a fresh data directory (serve and recorder)
+// get the same key.
 func loadOrCreateSecretKey(configured, dataDir string) (string, error) {
 	if configured != "" {
 		return configured, nil
 	}
-	path := filepath.Join(dataDir, "secret-key")
-	b, err := os.ReadFile(path)
-	if err == nil {
-		key := strings.TrimSpace(string(b))
-		if len(key) < 32 {
-			return "", fmt.Errorf("%s is shorter than 32 characters; delete it to generate a new key", path)
-		}
-		return key, nil
-	}
-	if !errors.Is(err, fs.ErrNotExist) {
-		return "", fmt.Errorf("secret key: %w", err)
-	}
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return "", fmt.Errorf("data directory: %w", err)
-	}
-	raw := make([]byte, 32)
-	if _, err := rand.Read(raw); err != nil {
-		return "", err
-	}
-	key := hex.EncodeToString(raw)
-	if err := os.WriteFile(path, []byte(key+"\n"), 0o600); err != nil {
-		return "", fmt.Errorf("secret key: %w", err)
-	}
-	return key, nil
+	return secretfile.LoadOrCreate(filepath.Join(dataDir, "secret-key"),
+		func() string {
+			raw := make([]byte, 32)
+			_, _ = rand.Read(raw) // crypto/rand.Read never fails (Go ≥ 1.24)
+			return hex.EncodeToString(raw)
+		},
+		func(key string) error {
+			if len(key) < 32 {
+				return errors.New("shorter than 32 characters")
+			}
+			return nil
+		})
 }

@@ -53,11 +53,10 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 
 	var rdb *redis.Client
 	if cfg.RedisURL != "" {
-		opts, err := redis.ParseURL(cfg.RedisURL)
+		rdb, err = cache.NewRedisClient(cfg.RedisURL)
 		if err != nil {
 			return fmt.Errorf("MEET_REDIS_URL: %w", err)
 		}
-		rdb = redis.NewClient(opts)
 		defer rdb.Close()
 		if err := rdb.Ping(ctx).Err(); err != nil {
 			return fmt.Errorf("redis: %w", err)
@@ -69,6 +68,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
 	}
 	defer ln.Close()
+	served := httpapi.LimitConnsPerClient(ln, cfg.HTTP.MaxConnsPerClient, cfg.TrustedProxies, log)
 	publicURL, err := publicURLOf(cfg, ln.Addr())
 	if err != nil {
 		return err
@@ -106,7 +106,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	deps := httpapi.Deps{
 		Log: log, PublicURL: publicURL, Rooms: roomSvc, Users: db, Sessions: sessions, AnalyticsKey: []byte(secretKey),
-		Registry: registry, SessionTTL: cfg.Session.TTL, LiveKitWebhook: webhooks,
+		Registry: registry, SessionTTL: cfg.Session.TTL, LiveKitWebhook: webhooks, BodyTimeout: cfg.HTTP.BodyTimeout,
 		LiveKitSignal: md.proxy, Lobby: lobbySvc, Participants: lkClient,
 		Ready: readiness(db, rdb, lkClient),
 		Web:   web.Handler(cfg.WebDir, log, md.publicURL),
@@ -149,10 +149,13 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		}()
 	}
 
-	srv := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+	// No ReadTimeout: it would cut the lobby streams and /rtc WebSockets
+	// (see httpapi.DefaultBodyTimeout); bodies are bounded per request.
+	srv := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: cfg.HTTP.IdleTimeout,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	srv.RegisterOnShutdown(api.Shutdown) // ends the event streams first
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(served) }()
 	log.Info("meet is ready", "url", publicURL.String(), "listen", ln.Addr().String(), "engine", db.Engine(), "redis", rdb != nil)
 	fmt.Fprintf(stdout, "meet is ready on %s\n", publicURL)
 
@@ -162,13 +165,19 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		return err
+	err = srv.Shutdown(shutdownCtx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		log.Warn("shutdown deadline reached: closing the requests still running", "deadline", shutdownTimeout)
+		_ = srv.Close() // the listener is closed already; only the connections remain
+		return nil
 	}
-	return nil
+	return err
 }
+
+// shutdownTimeout is how long ordinary requests get to finish at shutdown.
+const shutdownTimeout = 10 * time.Second
 
 // publicURLOf is MEET_PUBLIC_URL, or http://localhost:<port> of the listener.
 func publicURLOf(cfg *config.Config, addr net.Addr) (*url.URL, error) {

@@ -3,7 +3,6 @@ package cache
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -49,7 +48,7 @@ func NewLobbyBrokerRedis(rdb redis.UniversalClient, prefix string, log *slog.Log
 func (b *LobbyBrokerRedis) Publish(ctx context.Context, ev lobby.Event) error {
 	msg, err := json.Marshal(ev)
 	if err != nil {
-		return fmt.Errorf("cache: lobby publish: %w", err)
+		return redisErr("publish", err)
 	}
 	return redisErr("publish", b.rdb.Publish(ctx, b.prefix+ev.Room, msg).Err())
 }

@@ -226,10 +226,13 @@ func entryFrom(v []any) (lobby.Entry, error) {
 
 func toInt(x any) int64 { n, _ := x.(int64); return n }
 
+// UnansweredMessage is the public message of a Redis failure or timeout.
+const UnansweredMessage = "The cache is not answering; try again shortly."
+
 // redisErr turns a Redis failure into apperr.Unavailable; nil stays nil.
 func redisErr(op string, err error) error {
 	if err == nil {
 		return nil
 	}
-	return apperr.Wrap(apperr.Unavailable, "", fmt.Errorf("cache: lobby %s: %w", op, err))
+	return apperr.Wrap(apperr.Unavailable, UnansweredMessage, fmt.Errorf("cache: lobby %s: %w", op, err))
 }

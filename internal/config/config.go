@@ -33,9 +33,17 @@ type Config struct {
 	Local    Local
 	Lobby    Lobby
 	Recorder Recording
+	HTTP     HTTP
 
 	// raw keeps each setting's text as loaded, for String.
 	raw map[string]string
+}
+
+// HTTP bounds what one client can hold of the HTTP server.
+type HTTP struct {
+	BodyTimeout       time.Duration // time to send a request body
+	IdleTimeout       time.Duration // keep-alive connection without a request
+	MaxConnsPerClient int           // open connections per client address (0: no limit)
 }
 
 // Rooms are the room rules of the instance.

@@ -127,6 +127,23 @@ func TestStringRedactsSecrets(t *testing.T) {
 	}
 }
 
+func TestStringRedactsPasswordsInQueryParameters(t *testing.T) {
+	for _, tc := range []struct{ url, want string }{
+		{"postgres://meet@db:5432/meet?password=hunter2&sslmode=disable", "MEET_DATABASE_URL=postgres://meet@db:5432/meet?password=xxxxx&sslmode=disable"},
+		{"postgres://db/meet?user=meet&sslpassword=hunter2", "MEET_DATABASE_URL=postgres://db/meet?sslpassword=xxxxx&user=meet"},
+		{"postgres://meet:hunter2@db/meet?password=hunter2", "MEET_DATABASE_URL=postgres://meet:xxxxx@db/meet?password=xxxxx"},
+	} {
+		c, err := Load("meet serve", nil, env(map[string]string{"MEET_DATABASE_URL": tc.url}), &bytes.Buffer{})
+		if err != nil {
+			t.Fatalf("Load: %v", err)
+		}
+		s := c.String()
+		if strings.Contains(s, "hunter2") || !strings.Contains(s, tc.want+" ") {
+			t.Errorf("String() for %s = %s, want %s", tc.url, s, tc.want)
+		}
+	}
+}
+
 func TestS3Settings(t *testing.T) {
 	c, err := Load("meet serve", nil, env(map[string]string{
 		"MEET_S3_ENDPOINT": "http://127.0.0.1:9000", "MEET_S3_BUCKET": "meet",

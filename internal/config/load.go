@@ -107,6 +107,15 @@ func (c *Config) Validate() error {
 	if c.Lobby.WaitingTimeout <= 0 || c.Lobby.AcceptedTimeout <= 0 || c.Lobby.DeniedTimeout <= 0 {
 		bad("MEET_LOBBY_*_TIMEOUT", "lobby timeouts must be positive")
 	}
+	if c.HTTP.BodyTimeout <= 0 {
+		bad("MEET_HTTP_BODY_TIMEOUT", "must be positive")
+	}
+	if c.HTTP.IdleTimeout <= 0 {
+		bad("MEET_HTTP_IDLE_TIMEOUT", "must be positive")
+	}
+	if c.HTTP.MaxConnsPerClient < 0 {
+		bad("MEET_MAX_CONNECTIONS_PER_CLIENT", "must be 0 (no limit) or positive")
+	}
 	if c.Lobby.RequestEntryPerMin <= 0 {
 		bad("MEET_REQUEST_ENTRY_PER_MINUTE", "must be positive")
 	}
@@ -173,17 +182,39 @@ func (c *Config) String() string {
 	return strings.TrimSpace(b.String())
 }
 
-// redact hides a secret; URLs keep everything but their password visible.
+// redact hides a secret; URLs keep everything visible but their password,
+// whether in the user information or in a query parameter (pgx and go-redis
+// both accept ?password=…), and any other query parameter that names a secret.
 func redact(v string) string {
-	if u, err := url.Parse(v); err == nil && u.Scheme != "" && u.Host != "" {
-		if _, has := u.User.Password(); has {
-			return u.Redacted()
+	u, err := url.Parse(v)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return "[redacted]"
+	}
+	if u.RawQuery != "" {
+		q, err := url.ParseQuery(u.RawQuery)
+		if err != nil {
+			return "[redacted]"
 		}
-		if u.User == nil {
-			return v
+		for k := range q {
+			if secretParam(k) {
+				q[k] = []string{"xxxxx"}
+			}
+		}
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
+}
+
+// secretParam reports whether a URL query parameter carries a secret
+// (password, sslpassword, token, secret…).
+func secretParam(key string) bool {
+	k := strings.ToLower(key)
+	for _, word := range []string{"pass", "secret", "token", "key"} {
+		if strings.Contains(k, word) {
+			return true
 		}
 	}
-	return "[redacted]"
+	return false
 }
 
 // validateS3 checks the object-storage settings when an endpoint is set:

@@ -113,6 +113,9 @@ var settings = []setting{
 	{env: "MEET_LOG_LEVEL", def: "info", help: "log level: debug, info, warn or error", apply: str(func(c *Config) *string { return &c.LogLevel })},
 	{env: "MEET_WEB_DIR", def: "", help: "serve the web front end from this directory instead of the embedded build", apply: str(func(c *Config) *string { return &c.WebDir })},
 
+	{env: "MEET_HTTP_BODY_TIMEOUT", def: "15s", help: "time a client may take to send a request body", apply: duration(func(c *Config) *time.Duration { return &c.HTTP.BodyTimeout })},
+	{env: "MEET_HTTP_IDLE_TIMEOUT", def: "60s", help: "close keep-alive connections idle this long", apply: duration(func(c *Config) *time.Duration { return &c.HTTP.IdleTimeout })},
+	{env: "MEET_MAX_CONNECTIONS_PER_CLIENT", def: "256", help: "open connections per client address (IPv6 by /64; loopback and trusted proxies not counted; 0 = no limit)", apply: integer(func(c *Config) *int { return &c.HTTP.MaxConnsPerClient })},
 	{env: "MEET_TRUSTED_PROXIES", def: "", help: "reverse proxies (CIDRs, comma-separated) whose X-Forwarded-For gives the client address", apply: prefixes(func(c *Config) *[]netip.Prefix { return &c.TrustedProxies })},
 
 	{env: "MEET_DEFAULT_ACCESS_LEVEL", def: "public", help: "access level of new rooms: public, trusted or restricted", apply: str(func(c *Config) *string { return &c.Rooms.DefaultAccessLevel })},

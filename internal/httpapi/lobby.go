@@ -150,9 +150,11 @@ func (s *Server) handleEnter() http.Handler {
 func (s *Server) handleRequestEntryStream() http.Handler {
 	return s.api(func(w http.ResponseWriter, r *http.Request) error {
 		cookie := lobbyCookie(r)
+		ctx, done := s.streamContext(r)
+		defer done()
 		st := s.newEventStream(w, r)
 		defer st.close()
-		err := s.Lobby.WatchEntry(r.Context(), auth.FromContext(r.Context()), r.PathValue("id"), cookie, r.URL.Query().Get("username"),
+		err := s.Lobby.WatchEntry(ctx, auth.FromContext(r.Context()), r.PathValue("id"), cookie, r.URL.Query().Get("username"),
 			func(res lobby.Result) error {
 				if !st.started {
 					s.setCookie(w, LobbyCookie, res.ID, 0, true)
@@ -168,9 +170,11 @@ func (s *Server) handleRequestEntryStream() http.Handler {
 // waiting-participants), sent at once and on every change.
 func (s *Server) handleWaitingParticipantsStream() http.Handler {
 	return s.api(func(w http.ResponseWriter, r *http.Request) error {
+		ctx, done := s.streamContext(r)
+		defer done()
 		st := s.newEventStream(w, r)
 		defer st.close()
-		err := s.Lobby.WatchWaiting(r.Context(), auth.FromContext(r.Context()), r.PathValue("id"),
+		err := s.Lobby.WatchWaiting(ctx, auth.FromContext(r.Context()), r.PathValue("id"),
 			func(list []lobby.Entry) error { return st.send("participants", participantsJSON(list)) })
 		return st.end(err)
 	})

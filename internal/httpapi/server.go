@@ -52,6 +52,9 @@ type Deps struct {
 	AnalyticsKey []byte
 	// TrustedOrigins may send cross-origin unsafe requests (besides PublicURL).
 	TrustedOrigins []string
+	// BodyTimeout is how long a client may take to send a request body
+	// (0: DefaultBodyTimeout).
+	BodyTimeout time.Duration
 
 	// Lobby
 	// Lobby runs the waiting room (nil: the lobby routes are absent).
@@ -96,6 +99,7 @@ type Server struct {
 	mux           *http.ServeMux
 	handler       http.Handler
 	secureCookies bool
+	streams       streams
 }
 
 // New builds the server and its routes.
@@ -133,6 +137,7 @@ func New(d Deps) (*Server, error) {
 	h = s.authenticate(h)
 	h = cop.Handler(h)
 	h = securityHeaders(h)
+	h = bodyDeadline(h, d.BodyTimeout)
 	s.handler = s.observe(h)
 	return s, nil
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	lkauth "github.com/livekit/protocol/auth"
 	lkproto "github.com/livekit/protocol/livekit"
 	"github.com/livekit/protocol/utils/protojson"
+	"github.com/livekit/protocol/webhook"
 
 	"meet/internal/rooms"
 )
@@ -230,5 +232,25 @@ func TestRecentIDsBounded(t *testing.T) {
 	}
 	if len(s.at) > 3 {
 		t.Errorf("%d ids remembered, want ≤ 3", len(s.at))
+	}
+}
+
+// TestWebhookAcceptsEveryLiveKitEvent: every event LiveKit sends is answered
+// 200, those nobody subscribed to included (participant_connection_aborted
+// was once refused with 422, and LiveKit logged each refusal).
+func TestWebhookAcceptsEveryLiveKitEvent(t *testing.T) {
+	recv := NewWebhookReceiver(WebhookOptions{APIKey: hookKey, APISecret: hookSecret}, slog.New(slog.DiscardHandler))
+	for i, name := range []string{
+		webhook.EventRoomStarted, webhook.EventRoomFinished,
+		webhook.EventParticipantJoined, webhook.EventParticipantLeft, webhook.EventParticipantConnectionAborted,
+		webhook.EventTrackPublished, webhook.EventTrackUnpublished,
+		webhook.EventEgressStarted, webhook.EventEgressUpdated, webhook.EventEgressEnded,
+		webhook.EventIngressStarted, webhook.EventIngressEnded,
+	} {
+		ev := roomEvent(fmt.Sprintf("EV_ALL_%d", i), name, "r")
+		ev.Participant = &lkproto.ParticipantInfo{Identity: "someone", Sid: "PA_1"}
+		if status, body := serve(recv, signedRequest(t, hookSecret, ev)); status != http.StatusOK || body != `{"status":"success"}` {
+			t.Errorf("%s: %d %s, want 200 success", name, status, body)
+		}
 	}
 }

@@ -48,11 +48,16 @@ func (l *LocalStore) Put(_ context.Context, key, src string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(l.dir, 0o750); err != nil {
+	// Recordings are private to meet's user whatever the umask or the
+	// directory's previous mode: 0700 directory, 0600 files.
+	if err := os.MkdirAll(l.dir, 0o700); err != nil {
+		return fmt.Errorf("recordings: local store: %w", err)
+	}
+	if err := os.Chmod(l.dir, 0o700); err != nil {
 		return fmt.Errorf("recordings: local store: %w", err)
 	}
 	if err := os.Rename(src, dst); err == nil {
-		return nil
+		return os.Chmod(dst, 0o600)
 	}
 	if err := copyFile(src, dst); err != nil {
 		return fmt.Errorf("recordings: local store: put %s: %w", key, err)
@@ -67,7 +72,7 @@ func copyFile(src, dst string) error {
 	}
 	defer in.Close()
 	tmp := dst + ".part"
-	out, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o640)
+	out, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 	if err != nil {
 		return err
 	}

@@ -33,6 +33,8 @@ type DB struct {
 	d   dialect
 	log *slog.Logger
 	now func() time.Time
+	// timeout bounds each transaction (see deadline.go); 0: no bound.
+	timeout time.Duration
 	// migrationFS holds migrations/<dialect>/*.sql; tests swap it.
 	migrationFS fs.FS
 }
@@ -50,8 +52,9 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 		return nil, errors.New("storage: open: empty database DSN")
 	}
 	var d dialect
+	timeout := sqliteQueryTimeout
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		d = postgresDialect{}
+		d, timeout = postgresDialect{}, postgresQueryTimeout
 	} else {
 		d = sqliteDialect{}
 	}
@@ -59,7 +62,7 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", d.name(), err)
 	}
-	db := &DB{sql: pool, d: d, log: log, now: time.Now, migrationFS: migrationFiles}
+	db := &DB{sql: pool, d: d, log: log, now: time.Now, timeout: timeout, migrationFS: migrationFiles}
 	if err := db.Ping(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -70,10 +73,13 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 // Close closes every connection of the pool.
 func (db *DB) Close() error { return db.sql.Close() }
 
-// Ping checks that the database answers (for /readyz).
+// Ping checks that the database answers within the statement deadline (for
+// /readyz and at start-up).
 func (db *DB) Ping(ctx context.Context) error {
-	if err := db.sql.PingContext(ctx); err != nil {
-		return apperr.Wrap(apperr.Unavailable, "The database is unavailable.", fmt.Errorf("storage: ping %s: %w", db.d.name(), err))
+	bounded, cancel := db.deadline(ctx)
+	defer cancel()
+	if err := db.sql.PingContext(bounded); err != nil {
+		return apperr.Wrap(apperr.Unavailable, UnansweredMessage, fmt.Errorf("storage: ping %s: %w", db.d.name(), err))
 	}
 	return nil
 }
@@ -99,18 +105,24 @@ func newID() string { return uuid.NewString() }
 type txn struct {
 	tx *sql.Tx
 	d  dialect
+	// bounded is the context the transaction runs under: the caller's plus
+	// the statement deadline. Statements run under it whatever context the
+	// helper passes (always the caller's, from which bounded derives), so
+	// that no statement escapes the deadline. It lives as long as the
+	// transaction, like the one sql.Tx itself keeps.
+	bounded context.Context
 }
 
-func (t *txn) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(ctx, t.d.rebind(q), t.args(args)...)
+func (t *txn) exec(_ context.Context, q string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(t.bounded, t.d.rebind(q), t.args(args)...)
 }
 
-func (t *txn) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(ctx, t.d.rebind(q), t.args(args)...)
+func (t *txn) query(_ context.Context, q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(t.bounded, t.d.rebind(q), t.args(args)...)
 }
 
-func (t *txn) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(ctx, t.d.rebind(q), t.args(args)...)
+func (t *txn) queryRow(_ context.Context, q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(t.bounded, t.d.rebind(q), t.args(args)...)
 }
 
 // args converts time values to the dialect's stored form.
@@ -135,23 +147,35 @@ func (db *DB) read(ctx context.Context, op string, fn func(*txn) error) error {
 	return db.inTx(ctx, op, db.d.readOnly(), fn)
 }
 
-func (db *DB) inTx(ctx context.Context, op string, opts *sql.TxOptions, fn func(*txn) error) (err error) {
+// inTx runs fn in a transaction bounded by the statement deadline. A
+// database that does not answer in time, or cannot be reached, gives
+// apperr.Unavailable with UnansweredMessage.
+func (db *DB) inTx(caller context.Context, op string, opts *sql.TxOptions, fn func(*txn) error) (err error) {
+	ctx, cancel := db.deadline(caller)
+	defer cancel()
+	defer func() {
+		if err == nil {
+			return
+		}
+		if u := db.unanswered(caller, ctx, op, err); u != nil {
+			err = u
+			return
+		}
+		err = db.wrap(op, err)
+	}()
 	tx, err := db.sql.BeginTx(ctx, opts)
 	if err != nil {
-		return db.wrap(op, err)
+		return err
 	}
 	defer func() {
 		if err != nil {
 			_ = tx.Rollback()
 		}
 	}()
-	if err := fn(&txn{tx: tx, d: db.d}); err != nil {
-		return db.wrap(op, err)
+	if err := fn(&txn{tx: tx, d: db.d, bounded: ctx}); err != nil {
+		return err
 	}
-	if err := tx.Commit(); err != nil {
-		return db.wrap(op, err)
-	}
-	return nil
+	return tx.Commit()
 }
 
 // wrap leaves domain errors as they are and prefixes driver errors with the

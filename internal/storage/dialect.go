@@ -40,6 +40,10 @@ type dialect interface {
 	// isBusy reports whether err means the database was too busy to answer
 	// (lock timeout, serialization failure): retrying later may work.
 	isBusy(err error) bool
+	// isUnreachable reports whether err means the server could not be
+	// reached or the connection broke (refused, reset, closed, shutting
+	// down): the database is down rather than the request wrong.
+	isUnreachable(err error) bool
 }
 
 // The unique constraints the adapter turns into domain errors.

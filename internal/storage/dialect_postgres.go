@@ -3,7 +3,10 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"io"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -26,6 +29,9 @@ func (postgresDialect) open(dsn string) (*sql.DB, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = postgresConnectTimeout
 	}
 	db := stdlib.OpenDB(*cfg)
 	// A new connection costs tens of milliseconds (TLS, SCRAM): keep some.
@@ -108,4 +114,25 @@ func (postgresDialect) foreignKeyViolation(err error) bool {
 func (postgresDialect) isBusy(err error) bool {
 	var e *pgconn.PgError
 	return errors.As(err, &e) && (e.Code == pgSerializationFailure || e.Code == pgDeadlockDetected || e.Code == pgLockNotAvailable)
+}
+
+// isUnreachable recognises a server that refuses or drops connections: dial
+// and connect failures, broken connections, and the SQLSTATEs of a server
+// shutting down, starting up or out of connections.
+func (postgresDialect) isUnreachable(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch {
+		case strings.HasPrefix(pgErr.Code, "08"), // connection exception
+			pgErr.Code == "57P01", pgErr.Code == "57P02", pgErr.Code == "57P03", // admin, crash shutdown; cannot connect now
+			pgErr.Code == "53300": // too many connections
+			return true
+		}
+		return false
+	}
+	var connectErr *pgconn.ConnectError
+	var netErr net.Error
+	return errors.As(err, &connectErr) || errors.As(err, &netErr) || pgconn.Timeout(err) ||
+		errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, net.ErrClosed) || pgconn.SafeToRetry(err)
 }

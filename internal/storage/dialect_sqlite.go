@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -51,6 +52,9 @@ func (sqliteDialect) open(dsn string) (*sql.DB, error) {
 		}
 		q.Add(p.key, p.value)
 	}
+	if err := privateFile(strings.TrimPrefix(path, "file:"), q); err != nil {
+		return nil, err
+	}
 	db, err := sql.Open("sqlite", "file:"+uriPath.Replace(strings.TrimPrefix(path, "file:"))+"?"+q.Encode())
 	if err != nil {
 		return nil, err
@@ -63,6 +67,22 @@ func (sqliteDialect) open(dsn string) (*sql.DB, error) {
 	db.SetMaxIdleConns(sqliteMaxConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	return db, nil
+}
+
+// privateFile creates the database file with mode 0600, or narrows an
+// existing one to it, whatever the umask: SQLite would create it 0644 and
+// give its -wal and -shm files the same mode as the database file. An
+// in-memory database has no file.
+func privateFile(path string, q url.Values) error {
+	if path == "" || path == ":memory:" || q.Get("mode") == "memory" || q.Get("vfs") != "" {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Chmod(0o600)
 }
 
 // sqliteMaxConns is the size of the SQLite connection pool: enough readers
@@ -138,3 +158,7 @@ func (sqliteDialect) isBusy(err error) bool {
 	var e *sqlite.Error
 	return errors.As(err, &e) && (e.Code()&0xff == sqlite3.SQLITE_BUSY || e.Code()&0xff == sqlite3.SQLITE_LOCKED)
 }
+
+// isUnreachable is false: an SQLite file is opened in-process, and a full disk
+// or a broken file is not something that passes by itself.
+func (sqliteDialect) isUnreachable(error) bool { return false }

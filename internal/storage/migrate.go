@@ -94,7 +94,10 @@ func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
 // has not recorded in schema_migrations, each in its own transaction. It
 // refuses to touch a database whose schema is newer than this binary knows.
 // Running it again is a no-op, and concurrent runs are serialized.
+// Migrations have no statement deadline (a data migration may take minutes);
+// ctx still bounds them.
 func (db *DB) Migrate(ctx context.Context) error {
+	ctx = withoutDeadline(ctx)
 	list, err := db.migrations()
 	if err != nil {
 		return err

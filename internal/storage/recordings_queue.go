@@ -232,13 +232,16 @@ type JobEntry struct {
 	Attempts   int
 	LeaseOwner string
 	LastError  string
+	// LeaseExpiresAt is when another worker may take the job over (zero
+	// when the job was never claimed).
+	LeaseExpiresAt time.Time
 }
 
 // JobsOfRecording lists a recording's jobs, oldest first.
 func (db *DB) JobsOfRecording(ctx context.Context, recordingID string) ([]JobEntry, error) {
 	var list []JobEntry
 	err := db.read(ctx, "jobs of recording", func(t *txn) error {
-		rows, err := t.query(ctx, `SELECT id, kind, status, attempts, lease_owner, last_error FROM recording_jobs
+		rows, err := t.query(ctx, `SELECT id, kind, status, attempts, lease_owner, last_error, lease_expires_at FROM recording_jobs
 			WHERE recording_id = ? ORDER BY created_at, id`, recordingID)
 		if err != nil {
 			return err
@@ -247,7 +250,11 @@ func (db *DB) JobsOfRecording(ctx context.Context, recordingID string) ([]JobEnt
 		for rows.Next() {
 			var e JobEntry
 			var owner sql.NullString
-			if err := rows.Scan(&e.ID, &e.Kind, &e.Status, &e.Attempts, &owner, &e.LastError); err != nil {
+			var expires any
+			if err := rows.Scan(&e.ID, &e.Kind, &e.Status, &e.Attempts, &owner, &e.LastError, &expires); err != nil {
+				return err
+			}
+			if err := scanOptionalTime(expires, &e.LeaseExpiresAt); err != nil {
 				return err
 			}
 			e.LeaseOwner = owner.String
@@ -256,4 +263,12 @@ func (db *DB) JobsOfRecording(ctx context.Context, recordingID string) ([]JobEnt
 		return rows.Err()
 	})
 	return list, err
+}
+
+// scanOptionalTime stores a scanned nullable timestamp into t (zero for NULL).
+func scanOptionalTime(src any, t *time.Time) error {
+	if src == nil {
+		return nil
+	}
+	return timeValue{t}.Scan(src)
 }

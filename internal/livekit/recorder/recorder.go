@@ -173,7 +173,11 @@ func Start(ctx context.Context, opts Options) (*Session, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(opts.Dir, 0o750); err != nil {
+	// Tracks are private to meet's user: 0700 directory, 0600 files.
+	if err := os.MkdirAll(opts.Dir, 0o700); err != nil {
+		return nil, fmt.Errorf("recorder: start: %w", err)
+	}
+	if err := os.Chmod(opts.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("recorder: start: %w", err)
 	}
 	s := &Session{

@@ -138,7 +138,7 @@ func (t *trackRecorder) sinceStart(at time.Time) int64 {
 func (t *trackRecorder) openFile(seq *int, ext string) (*os.File, string, error) {
 	for {
 		name := fmt.Sprintf("%s_%04d.%s", t.base, *seq, ext)
-		f, err := os.OpenFile(filepath.Join(t.dir, name), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o640)
+		f, err := os.OpenFile(filepath.Join(t.dir, name), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 		if errors.Is(err, fs.ErrExist) {
 			*seq++
 			continue
