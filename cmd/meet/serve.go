@@ -95,7 +95,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	lobbySvc, loops := newLobby(cfg, rdb, roomSvc, lkClient, log)
 	var sessions auth.SessionStore = db
 	if rdb != nil {
-		sessions = cache.NewSessionsRedis(rdb, "meet:session:", nil)
+		sessions = cache.NewSessionsRedis(rdb, redisSessionPrefix, nil)
 	} else {
 		loops = append(loops, func(ctx context.Context) error { return purgeSessions(ctx, db, log) })
 	}
@@ -120,6 +120,11 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	if len(cfg.TrustedProxies) > 0 {
 		deps.ClientAddr = httpapi.ClientAddrBehind(cfg.TrustedProxies)
 	}
+	limiter, sweep := newLimiter(rdb)
+	if sweep != nil {
+		loops = append(loops, sweep)
+	}
+	deps.Limiter, deps.RoomCreationPerMinute = limiter, cfg.Rooms.CreationPerMinute
 	if err := wireSignIn(ctx, cfg, &deps, db, rdb, publicURL, log); err != nil {
 		return err
 	}
@@ -196,8 +201,9 @@ func readiness(db *storage.DB, rdb *redis.Client, lk *livekit.Client) []httpapi.
 	return checks
 }
 
-// wireSignIn sets up OIDC and local accounts as configured. With Redis,
-// sign-in rate limits and used logout tokens are shared by every replica.
+// wireSignIn sets up OIDC and local accounts as configured. Local sign-in
+// counts attempts in deps.Limiter; with Redis, it and used logout tokens are
+// shared by every replica.
 func wireSignIn(ctx context.Context, cfg *config.Config, deps *httpapi.Deps, db *storage.DB, rdb *redis.Client, publicURL *url.URL, log *slog.Logger) error {
 	if cfg.OIDC.Issuer != "" {
 		var jtis oidc.JTICache
@@ -224,13 +230,8 @@ func wireSignIn(ctx context.Context, cfg *config.Config, deps *httpapi.Deps, db 
 		deps.ReturnToAllowedHosts = cfg.OIDC.RedirectAllowedHosts
 	}
 	if cfg.Local.Enabled(cfg.OIDC) {
-		var byClient, byAccount local.Limiter = local.NewMemoryLimiter(local.DefaultAttempts, local.DefaultPeriod, nil),
-			local.NewMemoryLimiter(local.DefaultAttempts, local.DefaultPeriod, nil)
-		if rdb != nil {
-			byClient = cache.NewLoginLimiterRedis(rdb, "meet:login-client:", local.DefaultAttempts, local.DefaultPeriod)
-			byAccount = cache.NewLoginLimiterRedis(rdb, "meet:login-account:", local.DefaultAttempts, local.DefaultPeriod)
-		}
-		a, err := local.NewAuthenticator(db, local.DefaultArgon2id(), byClient, byAccount, log)
+		h := local.DefaultArgon2id()
+		a, err := local.NewAuthenticator(db, h, loginLimits(cfg.Local, deps.Limiter, h, log), log)
 		if err != nil {
 			return err
 		}

@@ -21,14 +21,16 @@ Manage local accounts (sign-in with e-mail and password).
 
 commands:
   add --email E --name "Full Name"   create an account; the password is the first line of standard input
-  passwd --email E                   set a new password, read from standard input
-  disable --email E                  stop an account from signing in (its open sessions stop working)
+  passwd --email E                   set a new password, read from standard input; ends the account's sessions
+  disable --email E                  stop an account from signing in; ends its sessions
   enable --email E                   let a disabled account sign in again
+  logout --email E                   end every session of the account, on every device
   list                               list every user (local and OIDC)
 `
 
-// runUser runs one "meet user" command against store.
-func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, store users.Store, log *slog.Logger) error {
+// runUser runs one "meet user" command against store; password changes,
+// disables and logouts end the account's sessions in sessions.
+func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, store users.Store, sessions local.Sessions, log *slog.Logger) error {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprint(stderr, userUsage)
 		if len(args) == 0 {
@@ -36,7 +38,7 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 		return nil
 	}
-	accounts := local.NewAccounts(store, local.DefaultArgon2id(), nil)
+	accounts := local.NewAccounts(store, local.DefaultArgon2id(), sessions, nil)
 	cmd, rest := args[0], args[1:]
 	fs := flag.NewFlagSet("meet user "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -80,7 +82,7 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if err := accounts.SetPassword(ctx, *email, pw); err != nil {
 			return fmt.Errorf("meet user passwd: %w", err)
 		}
-		fmt.Fprintf(stdout, "password changed for %s\n", *email)
+		fmt.Fprintf(stdout, "password changed for %s; its sessions have ended\n", *email)
 	case "disable", "enable":
 		if err := needEmail(); err != nil {
 			return err
@@ -91,6 +93,16 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 		log.InfoContext(ctx, "local account "+cmd+"d", "user_id", u.ID)
 		fmt.Fprintf(stdout, "%sd %s\n", cmd, u.Email)
+	case "logout":
+		if err := needEmail(); err != nil {
+			return err
+		}
+		u, err := accounts.Logout(ctx, *email)
+		if err != nil {
+			return fmt.Errorf("meet user logout: %w", err)
+		}
+		log.InfoContext(ctx, "local account signed out everywhere", "user_id", u.ID)
+		fmt.Fprintf(stdout, "ended every session of %s\n", u.Email)
 	case "list":
 		list, err := store.ListUsers(ctx)
 		if err != nil {

@@ -17,7 +17,7 @@ func TestRunUser(t *testing.T) {
 	log := slog.New(slog.DiscardHandler)
 	run := func(stdin string, args ...string) (string, error) {
 		var out, errOut bytes.Buffer
-		err := runUser(ctx, args, strings.NewReader(stdin), &out, &errOut, db, log)
+		err := runUser(ctx, args, strings.NewReader(stdin), &out, &errOut, db, db, log)
 		return out.String() + errOut.String(), err
 	}
 

@@ -2,12 +2,23 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+
+	"github.com/redis/go-redis/v9"
+
+	"meet/internal/auth/local"
+	"meet/internal/cache"
 )
 
-// userCommand runs "meet user …" against the configured database. Settings
-// come from the environment (MEET_DATA_DIR, MEET_DATABASE_URL).
+// redisSessionPrefix starts the Redis keys of sessions; serve and the user
+// command must agree on it.
+const redisSessionPrefix = "meet:session:"
+
+// userCommand runs "meet user …" against the configured database, and the
+// configured Redis for sessions. Settings come from the environment
+// (MEET_DATA_DIR, MEET_DATABASE_URL, MEET_REDIS_URL).
 func userCommand(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cfg, log, err := setup("meet user", nil, getenv, stderr)
 	if err != nil {
@@ -21,5 +32,35 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 	if err := db.Migrate(ctx); err != nil {
 		return fmt.Errorf("database: %w", err)
 	}
-	return runUser(ctx, args, stdin, stdout, stderr, db, log)
+	// Sessions live in Redis when it is configured, in the database
+	// otherwise; both are cleared, so sessions left in the database from
+	// before Redis was configured cannot come back if it is removed.
+	sessions := sessionStores{db}
+	if cfg.RedisURL != "" {
+		opts, err := redis.ParseURL(cfg.RedisURL)
+		if err != nil {
+			return fmt.Errorf("MEET_REDIS_URL: %w", err)
+		}
+		rdb := redis.NewClient(opts)
+		defer rdb.Close()
+		// Fail before changing anything rather than change a password and
+		// leave its sessions alive.
+		if err := rdb.Ping(ctx).Err(); err != nil {
+			return fmt.Errorf("redis: %w", err)
+		}
+		sessions = append(sessions, cache.NewSessionsRedis(rdb, redisSessionPrefix, nil))
+	}
+	return runUser(ctx, args, stdin, stdout, stderr, db, sessions, log)
+}
+
+// sessionStores ends a user's sessions in every store it lists.
+type sessionStores []local.Sessions
+
+// DeleteByUser ends userID's sessions in each store, trying them all.
+func (s sessionStores) DeleteByUser(ctx context.Context, userID string) error {
+	var errs []error
+	for _, st := range s {
+		errs = append(errs, st.DeleteByUser(ctx, userID))
+	}
+	return errors.Join(errs...)
 }

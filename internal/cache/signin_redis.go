@@ -10,32 +10,12 @@ import (
 	"meet/internal/auth/oidc"
 )
 
-// LoginLimiterRedis counts local sign-in attempts in Redis so that every
-// replica shares one budget per client and per account (local.Limiter).
-type LoginLimiterRedis struct {
-	limiter *LimiterRedis
-	limit   int
-	window  time.Duration
-}
-
-var _ local.Limiter = (*LoginLimiterRedis)(nil)
-
-// NewLoginLimiterRedis allows limit attempts per window per key; keys live under prefix.
-func NewLoginLimiterRedis(rdb redis.UniversalClient, prefix string, limit int, window time.Duration) *LoginLimiterRedis {
-	return &LoginLimiterRedis{limiter: NewLimiterRedis(rdb, prefix), limit: limit, window: window}
-}
-
-// Allow records an attempt and returns zero, or how long to wait when the budget is spent.
-func (l *LoginLimiterRedis) Allow(ctx context.Context, key string) (time.Duration, error) {
-	ok, wait, err := l.limiter.Allow(ctx, key, l.limit, l.window)
-	if err != nil || ok {
-		return 0, err
-	}
-	if wait <= 0 {
-		wait = time.Millisecond
-	}
-	return wait, nil
-}
+// The lobby's limiters also count local sign-in attempts: one algorithm
+// (a sliding log per key) in memory and in Redis.
+var (
+	_ local.Limiter = (*LimiterMemory)(nil)
+	_ local.Limiter = (*LimiterRedis)(nil)
+)
 
 // JTICacheRedis remembers back-channel logout token ids in Redis, so a token
 // replayed to another replica is refused too (oidc.JTICache).

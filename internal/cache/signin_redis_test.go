@@ -26,27 +26,6 @@ func signinRedis(t *testing.T) (*redis.Client, string) {
 	return rdb, "meet-test:" + auth.NewSessionID()[:12] + ":"
 }
 
-func TestLoginLimiterRedisSharesTheBudget(t *testing.T) {
-	rdb, prefix := signinRedis(t)
-	ctx := context.Background()
-	// Two replicas' limiters over the same Redis.
-	a := NewLoginLimiterRedis(rdb, prefix, 3, time.Minute)
-	b := NewLoginLimiterRedis(rdb, prefix, 3, time.Minute)
-	for i, l := range []*LoginLimiterRedis{a, b, a} {
-		if wait, err := l.Allow(ctx, "account:x"); err != nil || wait != 0 {
-			t.Fatalf("attempt %d: wait=%v err=%v, want allowed", i+1, wait, err)
-		}
-	}
-	wait, err := b.Allow(ctx, "account:x")
-	if err != nil || wait <= 0 || wait > time.Minute {
-		t.Fatalf("4th attempt: wait=%v err=%v, want refused with a wait under a minute", wait, err)
-	}
-	if wait, err := b.Allow(ctx, "account:y"); err != nil || wait != 0 {
-		t.Errorf("another account was throttled: wait=%v err=%v", wait, err)
-	}
-	t.Cleanup(func() { rdb.Del(context.Background(), prefix+"account:x", prefix+"account:y") })
-}
-
 func TestJTICacheRedisRefusesReplays(t *testing.T) {
 	rdb, prefix := signinRedis(t)
 	ctx := context.Background()

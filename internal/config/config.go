@@ -51,6 +51,8 @@ type Rooms struct {
 	DefaultAccessLevel       string
 	AllowUnregistered        bool
 	AuthenticatedCanEditName bool
+	// CreationPerMinute is how many rooms one user may create a minute (0: no limit).
+	CreationPerMinute int
 }
 
 // LiveKit says which SFU to use: an external server or cluster when URL is
@@ -112,6 +114,10 @@ type OIDC struct {
 type Local struct {
 	// Mode is "auto" (on when no OIDC issuer is configured), "on" or "off".
 	Mode string
+	// HashMemoryMB is the memory password hashing may use at once, in MiB;
+	// it sets how many logins hash concurrently (0: a quarter of the
+	// machine's or container's memory).
+	HashMemoryMB int
 }
 
 // Enabled reports whether local accounts may sign in, given the OIDC settings.

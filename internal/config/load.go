@@ -104,6 +104,12 @@ func (c *Config) Validate() error {
 	default:
 		bad("MEET_LOCAL_ACCOUNTS", "must be auto, on or off, got %q", c.Local.Mode)
 	}
+	if c.Rooms.CreationPerMinute < 0 {
+		bad("MEET_ROOM_CREATION_PER_MINUTE", "must not be negative")
+	}
+	if c.Local.HashMemoryMB < 0 {
+		bad("MEET_PASSWORD_HASH_MEMORY_MB", "must not be negative")
+	}
 	if c.Lobby.WaitingTimeout <= 0 || c.Lobby.AcceptedTimeout <= 0 || c.Lobby.DeniedTimeout <= 0 {
 		bad("MEET_LOBBY_*_TIMEOUT", "lobby timeouts must be positive")
 	}

@@ -121,6 +121,7 @@ var settings = []setting{
 	{env: "MEET_DEFAULT_ACCESS_LEVEL", def: "public", help: "access level of new rooms: public, trusted or restricted", apply: str(func(c *Config) *string { return &c.Rooms.DefaultAccessLevel })},
 	{env: "MEET_ALLOW_UNREGISTERED_ROOMS", def: "true", help: "let anyone meet in a room that was never created", apply: boolean(func(c *Config) *bool { return &c.Rooms.AllowUnregistered })},
 	{env: "MEET_AUTHENTICATED_CAN_EDIT_NAME", def: "true", help: "let signed-in users choose their display name", apply: boolean(func(c *Config) *bool { return &c.Rooms.AuthenticatedCanEditName })},
+	{env: "MEET_ROOM_CREATION_PER_MINUTE", def: "30", help: "rooms one user may create per minute (0 = no limit)", apply: integer(func(c *Config) *int { return &c.Rooms.CreationPerMinute })},
 	{env: "MEET_SESSION_TTL", def: "12h", help: "how long a sign-in lasts", apply: duration(func(c *Config) *time.Duration { return &c.Session.TTL })},
 
 	{env: "MEET_LIVEKIT_URL", def: "", help: "external LiveKit server or cluster; empty starts the SFU in-process", apply: str(func(c *Config) *string { return &c.LiveKit.URL })},
@@ -151,6 +152,7 @@ var settings = []setting{
 	{env: "MEET_OIDC_FULL_NAME_CLAIMS", def: "given_name,usual_name", help: "claims joined into the full name (falls back to name)", apply: list(func(c *Config) *[]string { return &c.OIDC.FullNameClaims })},
 	{env: "MEET_OIDC_SHORT_NAME_CLAIM", def: "given_name", help: "claim used as the short name", apply: str(func(c *Config) *string { return &c.OIDC.ShortNameClaim })},
 	{env: "MEET_LOCAL_ACCOUNTS", def: "auto", help: "password accounts: auto (on without OIDC), on or off", apply: str(func(c *Config) *string { return &c.Local.Mode })},
+	{env: "MEET_PASSWORD_HASH_MEMORY_MB", def: "0", help: "memory (MiB) password hashing may use at once, which bounds concurrent logins (0 = a quarter of the machine's memory)", apply: integer(func(c *Config) *int { return &c.Local.HashMemoryMB })},
 
 	{env: "MEET_LOBBY_WAITING_TIMEOUT", def: "3s", help: "how long a waiting guest stays listed after their last poll", apply: duration(func(c *Config) *time.Duration { return &c.Lobby.WaitingTimeout })},
 	{env: "MEET_LOBBY_ACCEPTED_TIMEOUT", def: "6h", help: "how long an admission stays valid", apply: duration(func(c *Config) *time.Duration { return &c.Lobby.AcceptedTimeout })},

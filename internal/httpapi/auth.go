@@ -296,7 +296,8 @@ func (s *Server) handleBackchannelLogout() http.Handler {
 
 // handleLocalLogin signs in a local account: POST local-login/ with
 // {"email", "password"} → 204 and the session cookie. Every failure gets the
-// same 401; too many attempts get 429.
+// same 401; too many attempts, counted by client bucket (IPv6 by /64), or no
+// free hash slot get 429 with Retry-After.
 func (s *Server) handleLocalLogin() http.Handler {
 	return s.api(func(w http.ResponseWriter, r *http.Request) error {
 		body, err := decodeObject(r)
@@ -321,7 +322,7 @@ func (s *Server) handleLocalLogin() http.Handler {
 		if err := fields.Err(); err != nil {
 			return err
 		}
-		u, err := s.LocalLogin.Login(r.Context(), email, password, s.clientAddr(r))
+		u, err := s.LocalLogin.Login(r.Context(), email, password, s.clientBucket(r))
 		if err != nil {
 			return err
 		}

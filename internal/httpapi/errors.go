@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"meet/internal/apperr"
 )
@@ -50,6 +51,9 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	if e.Kind == apperr.Unauthenticated {
 		w.Header().Set("WWW-Authenticate", "Session")
 	}
+	if status == http.StatusTooManyRequests {
+		setRetryAfter(w, err)
+	}
 	if len(e.Fields) > 0 {
 		writeJSON(w, status, e.Fields)
 		return
@@ -63,6 +67,21 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		key = "detail"
 	}
 	writeJSON(w, status, map[string]string{key: msg})
+}
+
+// setRetryAfter tells a throttled client when to come back: the wait its
+// error carries (apperr.RetryAfter, or any cause with WaitSeconds), else one
+// second, so that every 429 has the header. A header the handler set is kept.
+func setRetryAfter(w http.ResponseWriter, err error) {
+	if w.Header().Get("Retry-After") != "" {
+		return
+	}
+	secs := 1
+	var wait interface{ WaitSeconds() int }
+	if errors.As(err, &wait) {
+		secs = max(1, wait.WaitSeconds())
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
 }
 
 func defaultMessage(status int) string {

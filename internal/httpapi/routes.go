@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
@@ -28,7 +29,7 @@ func (s *Server) routes() {
 
 	// Rooms
 	m.Handle("GET "+api+"/rooms/{$}", s.handleRoomList())
-	m.Handle("POST "+api+"/rooms/{$}", s.handleRoomCreate())
+	m.Handle("POST "+api+"/rooms/{$}", s.throttleUser("room_create", s.RoomCreationPerMinute, time.Minute, s.handleRoomCreate()))
 	m.Handle("GET "+api+"/rooms/{id}/{$}", s.handleRoomRetrieve())
 	m.Handle("PUT "+api+"/rooms/{id}/{$}", s.handleRoomUpdate(false))
 	m.Handle("PATCH "+api+"/rooms/{id}/{$}", s.handleRoomUpdate(true))

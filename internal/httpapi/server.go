@@ -78,6 +78,13 @@ type Deps struct {
 	// (nil: the connection's remote address; set it behind a reverse proxy).
 	ClientAddr func(r *http.Request) string
 
+	// Rate limits
+	// Limiter counts requests for the per-user rate limits below (nil: none).
+	Limiter Limiter
+	// RoomCreationPerMinute is how many rooms one user may create a minute
+	// (below one: no limit).
+	RoomCreationPerMinute int
+
 	// Recordings
 	// Recordings runs recordings and transcripts (nil or disabled: every
 	// recording route answers 404 {"detail":"Not found."}).

@@ -21,20 +21,30 @@ const (
 	MaxPasswordLen = 1024
 )
 
-// Accounts creates and changes local accounts (the `meet user` command).
-type Accounts struct {
-	store  users.Store
-	hasher Hasher
-	now    func() time.Time
+// Sessions ends sign-in sessions (auth.SessionStore has this method).
+// DeleteByUser ends every session of a user; a user without sessions is not
+// an error.
+type Sessions interface {
+	DeleteByUser(ctx context.Context, userID string) error
 }
 
-// NewAccounts returns account management over store. now is the clock
+// Accounts creates and changes local accounts (the `meet user` command).
+type Accounts struct {
+	store    users.Store
+	hasher   Hasher
+	sessions Sessions
+	now      func() time.Time
+}
+
+// NewAccounts returns account management over store. A password change, a
+// disable or enable, and Logout end the account's sessions in sessions (nil:
+// none are kept, as in tests of this package alone). now is the clock
 // (time.Now when nil).
-func NewAccounts(store users.Store, hasher Hasher, now func() time.Time) *Accounts {
+func NewAccounts(store users.Store, hasher Hasher, sessions Sessions, now func() time.Time) *Accounts {
 	if now == nil {
 		now = time.Now
 	}
-	return &Accounts{store: store, hasher: hasher, now: now}
+	return &Accounts{store: store, hasher: hasher, sessions: sessions, now: now}
 }
 
 // Add creates an active local account. Its subject (the identity LiveKit sees)
@@ -76,7 +86,10 @@ func (a *Accounts) Add(ctx context.Context, email, fullName, password string) (*
 	return u, nil
 }
 
-// SetPassword replaces the password of the local account with this e-mail.
+// SetPassword replaces the password of the local account with this e-mail
+// and ends all its sessions: whoever signed in with the old password (perhaps
+// the reason for the change) is signed out. The password is changed first,
+// so no sign-in with the old one can slip in between.
 // Errors: apperr.NotFound, apperr.Invalid for a bad password.
 func (a *Accounts) SetPassword(ctx context.Context, email, password string) error {
 	if err := checkPassword(password); err != nil {
@@ -90,23 +103,56 @@ func (a *Accounts) SetPassword(ctx context.Context, email, password string) erro
 		return err
 	}
 	u.UpdatedAt = a.now().UTC()
-	return a.store.UpdateUser(ctx, u)
+	if err := a.store.UpdateUser(ctx, u); err != nil {
+		return err
+	}
+	return a.endSessions(ctx, u.ID)
 }
 
 // SetActive enables or disables the local account with this e-mail. A disabled
-// account cannot log in, and its open sessions stop authenticating (the
-// session middleware checks IsActive). Errors: apperr.NotFound.
+// account cannot log in and its sessions end. Enabling a disabled account
+// ends its sessions too, so sessions older than the disable (made before
+// disabling ended them) do not come back to life. Errors: apperr.NotFound.
 func (a *Accounts) SetActive(ctx context.Context, email string, active bool) (*users.User, error) {
 	u, err := FindAccount(ctx, a.store, strings.TrimSpace(email))
 	if err != nil {
 		return nil, err
 	}
+	changed := u.IsActive != active
 	u.IsActive = active
 	u.UpdatedAt = a.now().UTC()
 	if err := a.store.UpdateUser(ctx, u); err != nil {
 		return nil, err
 	}
+	if !active || changed {
+		if err := a.endSessions(ctx, u.ID); err != nil {
+			return nil, err
+		}
+	}
 	return u, nil
+}
+
+// Logout ends every session of the local account with this e-mail, on every
+// device. Errors: apperr.NotFound.
+func (a *Accounts) Logout(ctx context.Context, email string) (*users.User, error) {
+	u, err := FindAccount(ctx, a.store, strings.TrimSpace(email))
+	if err != nil {
+		return nil, err
+	}
+	if err := a.endSessions(ctx, u.ID); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+func (a *Accounts) endSessions(ctx context.Context, userID string) error {
+	if a.sessions == nil {
+		return nil
+	}
+	if err := a.sessions.DeleteByUser(ctx, userID); err != nil {
+		return fmt.Errorf("local: end sessions: %w", err)
+	}
+	return nil
 }
 
 func checkEmail(email string) (string, error) {

@@ -8,7 +8,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"meet/internal/apperr"
 	"meet/internal/auth/local"
@@ -62,31 +61,6 @@ func mustHash(t *testing.T, h local.Hasher, pw string) string {
 	return s
 }
 
-func TestMemoryLimiter(t *testing.T) {
-	now := time.Unix(1_000_000, 0)
-	l := local.NewMemoryLimiter(3, time.Minute, func() time.Time { return now })
-	ctx := context.Background()
-	for i := range 3 {
-		if wait, _ := l.Allow(ctx, "k"); wait != 0 {
-			t.Fatalf("attempt %d refused, wait %v", i+1, wait)
-		}
-	}
-	wait, _ := l.Allow(ctx, "k")
-	if wait != 20*time.Second {
-		t.Fatalf("4th attempt: wait %v, want 20s", wait)
-	}
-	if w, _ := l.Allow(ctx, "other"); w != 0 {
-		t.Fatal("keys are not independent")
-	}
-	now = now.Add(20 * time.Second)
-	if w, _ := l.Allow(ctx, "k"); w != 0 {
-		t.Fatalf("after the wait: refused, wait %v", w)
-	}
-	if w, _ := l.Allow(ctx, "k"); w == 0 {
-		t.Fatal("one interval refills one attempt only")
-	}
-}
-
 // countingHasher counts Verify calls, to prove that every failure path does
 // the same hashing work (no enumeration by timing).
 type countingHasher struct {
@@ -103,7 +77,7 @@ func TestLogin(t *testing.T) {
 	ctx := context.Background()
 	store := newFakeStore()
 	hasher := &countingHasher{Hasher: fastArgon2id}
-	accounts := local.NewAccounts(store, hasher, nil)
+	accounts := local.NewAccounts(store, hasher, nil, nil)
 	alice, err := accounts.Add(ctx, "alice@example.com", "Alice Liddell", "wonderland")
 	if err != nil {
 		t.Fatal(err)
@@ -128,7 +102,7 @@ func TestLogin(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	a, err := local.NewAuthenticator(store, hasher, nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	a, err := local.NewAuthenticator(store, hasher, local.Limits{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,47 +141,6 @@ func TestLogin(t *testing.T) {
 	}
 	if _, err := a.Login(ctx, "alice@example.com", "looking-glass", "192.0.2.1"); err != nil {
 		t.Fatalf("login with the new password: %v", err)
-	}
-}
-
-func TestLoginThrottled(t *testing.T) {
-	ctx := context.Background()
-	store := newFakeStore()
-	hasher := &countingHasher{Hasher: fastArgon2id}
-	if _, err := local.NewAccounts(store, hasher, nil).Add(ctx, "alice@example.com", "Alice", "wonderland"); err != nil {
-		t.Fatal(err)
-	}
-	now := time.Unix(1_000_000, 0)
-	clock := func() time.Time { return now }
-	a, err := local.NewAuthenticator(store, hasher,
-		local.NewMemoryLimiter(10, time.Minute, clock), local.NewMemoryLimiter(3, time.Minute, clock),
-		slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range 3 {
-		if _, err := a.Login(ctx, "alice@example.com", "bad", "192.0.2.1"); err != local.ErrInvalidCredentials {
-			t.Fatalf("attempt %d: %v", i+1, err)
-		}
-	}
-	// The account is locked for everyone, right password or not, from any address.
-	_, err = a.Login(ctx, "ALICE@example.com", "wonderland", "192.0.2.2")
-	if !apperr.Is(err, apperr.Throttled) || !strings.Contains(err.Error(), "Expected available in 20 seconds.") {
-		t.Fatalf("4th attempt: %v", err)
-	}
-	// Per client: 10 a minute across accounts.
-	for i := range 10 {
-		email := string(rune('a'+i)) + "-other@example.com"
-		if _, err := a.Login(ctx, email, "bad", "192.0.2.9"); err != local.ErrInvalidCredentials {
-			t.Fatalf("attempt %d from one client: %v", i+1, err)
-		}
-	}
-	if _, err := a.Login(ctx, "w@example.com", "bad", "192.0.2.9"); !apperr.Is(err, apperr.Throttled) {
-		t.Fatalf("11th attempt from one client: %v, want throttled", err)
-	}
-	now = now.Add(time.Minute)
-	if _, err := a.Login(ctx, "alice@example.com", "wonderland", "192.0.2.1"); err != nil {
-		t.Fatalf("after a minute: %v", err)
 	}
 }
 

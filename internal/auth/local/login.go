@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"math"
 	"strings"
-	"time"
 
 	"meet/internal/apperr"
 	"meet/internal/auth"
@@ -23,22 +21,21 @@ var ErrInvalidCredentials = apperr.New(apperr.Unauthenticated, "Invalid e-mail o
 
 // Authenticator checks local e-mail and password logins.
 type Authenticator struct {
-	store     users.Store
-	hasher    Hasher
-	byClient  Limiter
-	byAccount Limiter
-	log       *slog.Logger
+	store  users.Store
+	hasher Hasher
+	limits Limits
+	gate   *hashGate
+	log    *slog.Logger
 	// dummy is a hash of a random password made with the hasher's current
 	// parameters: unknown e-mail addresses are verified against it, so they
 	// cost the same work as known ones.
 	dummy string
 }
 
-// NewAuthenticator returns an Authenticator over store. byClient and byAccount
-// limit attempts per client address and per e-mail address. It hashes one
-// random password (the stand-in for unknown accounts), which takes as long as
-// one login. A nil log discards.
-func NewAuthenticator(store users.Store, hasher Hasher, byClient, byAccount Limiter, log *slog.Logger) (*Authenticator, error) {
+// NewAuthenticator returns an Authenticator over store, within limits. It
+// hashes one random password (the stand-in for unknown accounts), which
+// takes as long as one login. A nil log discards.
+func NewAuthenticator(store users.Store, hasher Hasher, limits Limits, log *slog.Logger) (*Authenticator, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -46,21 +43,24 @@ func NewAuthenticator(store users.Store, hasher Hasher, byClient, byAccount Limi
 	if err != nil {
 		return nil, fmt.Errorf("local: dummy hash: %w", err)
 	}
-	return &Authenticator{store: store, hasher: hasher, byClient: byClient, byAccount: byAccount, log: log, dummy: dummy}, nil
+	return &Authenticator{
+		store: store, hasher: hasher, limits: limits, gate: newHashGate(limits.HashSlots, limits.HashWait),
+		log: log, dummy: dummy,
+	}, nil
 }
 
 // Login returns the active local user whose e-mail and password match.
+// client is the caller's rate-limit bucket (an IPv4 address, an IPv6 /64).
 //
-// Errors: apperr.Throttled when client or the account made too many attempts
-// (the message says when to retry), ErrInvalidCredentials for any mismatch or
-// a disabled account, and apperr.Internal or Unavailable when the store fails.
-// Every path past the rate limits verifies exactly one hash.
+// Errors: apperr.Throttled when a rate of Limits is spent or no hash slot
+// freed in time (the cause, an *apperr.RetryAfter, says when to retry),
+// ErrInvalidCredentials for any mismatch or a disabled account, and
+// apperr.Internal or Unavailable when the store fails. Every path past the
+// limits verifies exactly one hash; a caller whose ctx ends before its hash
+// starts gets none.
 func (a *Authenticator) Login(ctx context.Context, email, password, client string) (*users.User, error) {
 	email = strings.TrimSpace(email)
-	if err := a.throttle(ctx, a.byClient, "client:"+client); err != nil {
-		return nil, err
-	}
-	if err := a.throttle(ctx, a.byAccount, "account:"+strings.ToLower(email)); err != nil {
+	if err := a.checkRates(ctx, email, client); err != nil {
 		return nil, err
 	}
 	u, err := a.find(ctx, email)
@@ -71,7 +71,12 @@ func (a *Authenticator) Login(ctx context.Context, email, password, client strin
 	if u != nil && u.PasswordHash != "" {
 		encoded = u.PasswordHash
 	}
+	release, err := a.gate.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
 	ok, verr := a.hasher.Verify(password, encoded)
+	release()
 	if verr != nil {
 		a.log.ErrorContext(ctx, "unreadable password hash", "user_id", userID(u), "err", verr)
 	}
@@ -117,33 +122,9 @@ func FindAccount(ctx context.Context, store users.Store, email string) (*users.U
 
 var errNoAccount = apperr.New(apperr.NotFound, "No local account has this e-mail address.")
 
-// throttle records an attempt under key and turns a refusal into the
-// reference's throttled error.
-func (a *Authenticator) throttle(ctx context.Context, l Limiter, key string) error {
-	if l == nil {
-		return nil
-	}
-	wait, err := l.Allow(ctx, key)
-	if err != nil {
-		return err
-	}
-	if wait <= 0 {
-		return nil
-	}
-	secs := int(math.Ceil(wait.Seconds()))
-	return apperr.New(apperr.Throttled, fmt.Sprintf("Request was throttled. Expected available in %d seconds.", secs))
-}
-
 func userID(u *users.User) string {
 	if u == nil {
 		return ""
 	}
 	return u.ID
 }
-
-// DefaultAttempts and DefaultPeriod are the login limits per client address
-// and per account: ten attempts a minute each.
-const (
-	DefaultAttempts = 10
-	DefaultPeriod   = time.Minute
-)
