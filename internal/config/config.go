@@ -33,6 +33,10 @@ type Config struct {
 	Local    Local
 	Lobby    Lobby
 	Recorder Recording
+	// ConnectionTest configures diagnostics/connection/.
+	ConnectionTest ConnectionTest
+	// Frontend is passed through to the front end in config/.
+	Frontend Frontend
 
 	// raw keeps each setting's text as loaded, for String.
 	raw map[string]string

@@ -29,6 +29,10 @@ func (s *Server) routes() {
 	// Rooms
 	m.Handle("GET "+api+"/rooms/{$}", s.handleRoomList())
 	m.Handle("POST "+api+"/rooms/{$}", s.handleRoomCreate())
+	m.Handle("POST "+api+"/rooms/creation-callback/{$}", s.handleCreationCallback())
+	for _, method := range []string{"GET", "PUT", "PATCH", "DELETE"} {
+		m.Handle(method+" "+api+"/rooms/creation-callback/{$}", methodNotAllowed{allow: "POST"})
+	}
 	m.Handle("GET "+api+"/rooms/{id}/{$}", s.handleRoomRetrieve())
 	m.Handle("PUT "+api+"/rooms/{id}/{$}", s.handleRoomUpdate(false))
 	m.Handle("PATCH "+api+"/rooms/{id}/{$}", s.handleRoomUpdate(true))
@@ -60,6 +64,9 @@ func (s *Server) routes() {
 		m.Handle("GET "+api+"/rooms/{id}/waiting-participants/stream/{$}", s.handleWaitingParticipantsStream())
 		m.Handle("POST "+api+"/rooms/{id}/enter/{$}", s.handleEnter())
 	}
+
+	// Diagnostics
+	m.Handle("POST "+api+"/diagnostics/connection/{$}", s.handleConnectionTest())
 
 	// Sign-in
 	m.Handle("GET "+api+"/logout/{$}", s.handleLogout())
