@@ -79,6 +79,9 @@ func (s *Server) routes() {
 	}
 	if s.LocalLogin != nil {
 		m.Handle("POST "+api+"/local-login/{$}", s.handleLocalLogin())
+		if s.OIDC == nil {
+			m.Handle("GET "+api+"/authenticate/{$}", s.handleAuthenticateLocal())
+		}
 	}
 
 	// Recordings
