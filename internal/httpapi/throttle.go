@@ -21,14 +21,14 @@ type Throttle interface {
 }
 
 // throttle applies a per-minute rate to the caller: by user when signed in,
-// else by client address, as the reference's user and anonymous throttles
+// else by client address (its /64 for IPv6), as the reference's user and anonymous throttles
 // do. A refused request gets 429 with the reference's message and
 // Retry-After. Without a Throttle nothing is limited.
 func (s *Server) throttle(w http.ResponseWriter, r *http.Request, scope string, perMinute int) error {
 	if s.Throttle == nil || perMinute <= 0 {
 		return nil
 	}
-	key := scope + ":anon:" + s.clientAddr(r)
+	key := scope + ":anon:" + s.clientBucket(r)
 	if p := auth.FromContext(r.Context()); p.Authenticated() {
 		key = scope + ":user:" + p.UserID
 	}
