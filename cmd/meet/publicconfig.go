@@ -1,61 +1,62 @@
 package main
 
 import (
+	"slices"
+
 	"meet/internal/config"
 	"meet/internal/httpapi"
 	"meet/internal/rooms"
 )
 
-// publicConfig builds the document of GET /api/v1.0/config/: La Suite Meet's
-// keys that apply to what meet offers, plus how people can sign in.
-func publicConfig(cfg *config.Config, md *media, deps httpapi.Deps) func() map[string]any {
-	doc := map[string]any{
-		"LANGUAGE_CODE": "en-us",
-		"recording": map[string]any{
-			"is_enabled":      cfg.Recorder.Enabled,
-			"available_modes": []string{"screen_recording", "transcript"},
-			"expiration_days": nullIfZero(cfg.Recorder.ExpirationDays),
-			"max_duration":    nullIfZero(int(cfg.Recorder.MaxDuration.Milliseconds())),
+// publicConfig builds the document of GET /api/v1.0/config/ from the
+// configuration: La Suite Meet's keys, set from what meet offers, plus how
+// people can sign in.
+func publicConfig(cfg *config.Config, md *media, deps httpapi.Deps) *httpapi.PublicConfig {
+	doc := &httpapi.PublicConfig{
+		LanguageCode: "en-us",
+		Recording: httpapi.RecordingConfig{
+			IsEnabled:      cfg.Recorder.Enabled,
+			AvailableModes: []string{"screen_recording", "transcript"},
+			ExpirationDays: positive(cfg.Recorder.ExpirationDays),
+			MaxDuration:    positive(int(cfg.Recorder.MaxDuration.Milliseconds())),
 		},
-		"telephony":   map[string]any{"enabled": false},
-		"resource":    map[string]any{"default_access_level": cfg.Rooms.DefaultAccessLevel},
-		"subtitle":    map[string]any{"enabled": false},
-		"diagnostics": map[string]any{"connection_test_enabled": false},
-		"livekit": map[string]any{
-			"url":                             md.publicURL,
-			"force_wss_protocol":              cfg.LiveKit.ForceWSSProtocol,
-			"enable_firefox_proxy_workaround": cfg.LiveKit.EnableFirefoxProxy,
-			"default_sources":                 rooms.DefaultSources,
-			"ice_servers":                     iceServers(cfg, md),
+		BackgroundImage: httpapi.DefaultBackgroundImage,
+		Resource:        httpapi.ResourceConfig{DefaultAccessLevel: rooms.AccessLevel(cfg.Rooms.DefaultAccessLevel)},
+		Diagnostics:     httpapi.DiagnosticsConfig{ConnectionTestEnabled: cfg.ConnectionTest.Enabled},
+		LiveKit: httpapi.LiveKitConfig{
+			URL:                          md.publicURL,
+			ForceWSSProtocol:             cfg.LiveKit.ForceWSSProtocol,
+			EnableFirefoxProxyWorkaround: cfg.LiveKit.EnableFirefoxProxy,
+			DefaultSources:               slices.Clone(rooms.DefaultSources),
+			ICEServers:                   iceServers(cfg, md),
 		},
-		"authenticated_users_can_edit_display_name": cfg.Rooms.AuthenticatedCanEditName,
-		"is_silent_login_enabled":                   deps.OIDC != nil && cfg.OIDC.SilentLogin,
-		"authentication": map[string]any{
-			"oidc":  deps.OIDC != nil,
-			"local": deps.LocalLogin != nil,
-		},
+		AuthenticatedUsersCanEditDisplayName: cfg.Rooms.AuthenticatedCanEditName,
+		IsSilentLoginEnabled:                 deps.OIDC != nil && cfg.OIDC.SilentLogin,
+		Frontend:                             cfg.Frontend,
+		Authentication:                       httpapi.AuthenticationConfig{OIDC: deps.OIDC != nil, Local: deps.LocalLogin != nil},
 	}
-	return func() map[string]any { return doc }
+	return doc
 }
 
 // iceServers is what browsers use in place of the ICE servers the SFU sends:
 // for the in-process SFU, exactly the configured STUN servers (none by
 // default, so no third party is contacted); nil, sent as null, for an
 // external LiveKit, whose own configuration (TURN included) then applies.
-func iceServers(cfg *config.Config, md *media) any {
+func iceServers(cfg *config.Config, md *media) []httpapi.ICEServer {
 	if md.embedded == nil {
 		return nil
 	}
 	urls := cfg.LiveKit.Embedded.ICEServers
 	if len(urls) == 0 {
-		return []any{}
+		return []httpapi.ICEServer{}
 	}
-	return []any{map[string]any{"urls": urls}}
+	return []httpapi.ICEServer{{URLs: slices.Clone(urls)}}
 }
 
-func nullIfZero(n int) any {
-	if n == 0 {
+// positive is n, or nil (sent as null) when it is not positive.
+func positive(n int) *int {
+	if n <= 0 {
 		return nil
 	}
-	return n
+	return &n
 }

@@ -128,6 +128,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	if err := wireSignIn(ctx, cfg, &deps, db, rdb, publicURL, log); err != nil {
 		return err
 	}
+	loops = append(loops, wireClientAPI(cfg, &deps, rdb, tokens)...)
 	deps.PublicConfig = publicConfig(cfg, md, deps)
 	api, err := httpapi.New(deps)
 	if err != nil {

@@ -34,6 +34,10 @@ type Config struct {
 	Lobby    Lobby
 	Recorder Recording
 	HTTP     HTTP
+	// ConnectionTest configures diagnostics/connection/.
+	ConnectionTest ConnectionTest
+	// Frontend is passed through to the front end in config/.
+	Frontend Frontend
 
 	// raw keeps each setting's text as loaded, for String.
 	raw map[string]string

@@ -129,6 +129,7 @@ func (c *Config) Validate() error {
 		bad("MEET_RECORDING_EXPIRATION_DAYS", "must not be negative")
 	}
 	c.validateS3(bad)
+	c.validateClient(bad)
 	return errors.Join(errs...)
 }
 

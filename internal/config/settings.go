@@ -102,7 +102,7 @@ func prefixes(p func(*Config) *[]netip.Prefix) func(*Config, string) error {
 }
 
 // settings lists every setting, in the order --help prints them.
-var settings = []setting{
+var settings = append([]setting{
 	{env: "MEET_ADDR", def: ":8080", help: "listen address", apply: str(func(c *Config) *string { return &c.Addr })},
 	{env: "MEET_PUBLIC_URL", def: "", help: "URL people open (default http://localhost:<port>); https makes cookies Secure", apply: str(func(c *Config) *string { return &c.PublicURL })},
 	{env: "MEET_DATA_DIR", def: "./data", help: "directory for the SQLite database, generated secrets and recordings", apply: str(func(c *Config) *string { return &c.DataDir })},
@@ -184,4 +184,4 @@ var settings = []setting{
 	{env: "MEET_SMTP_PASSWORD", def: "", help: "SMTP password", secret: true, apply: str(func(c *Config) *string { return &c.Recorder.SMTPPassword })},
 	{env: "MEET_BRAND_NAME", def: "Meet", help: "product name in e-mails", apply: str(func(c *Config) *string { return &c.Recorder.BrandName })},
 	{env: "MEET_SUPPORT_EMAIL", def: "", help: "support address shown in e-mails", apply: str(func(c *Config) *string { return &c.Recorder.SupportEmail })},
-}
+}, clientSettings...)

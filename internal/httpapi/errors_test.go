@@ -18,11 +18,16 @@ func TestRoutingErrors(t *testing.T) {
 		owner := c.clients[asOwner]
 
 		t.Run("the trailing slash is required", func(t *testing.T) {
-			for _, path := range []string{"/rooms", "/rooms/" + c.room.ID, "/rooms/" + c.room.Slug, "/users/me", "/resource-accesses", "/config", "/nothing-here/"} {
+			// GET is sent to the slashed route, as Django's APPEND_SLASH does.
+			for _, path := range []string{"/rooms", "/rooms/" + c.room.ID, "/rooms/" + c.room.Slug, "/users/me", "/resource-accesses", "/config"} {
 				t.Run(path, func(t *testing.T) {
-					expect(t, owner.do(t, http.MethodGet, path, nil), http.StatusNotFound, detail("Not found."))
+					r := owner.do(t, http.MethodGet, path, nil)
+					if r.status != http.StatusMovedPermanently || r.header.Get("Location") != apiV1+path+"/" {
+						t.Fatalf("%d Location %q, want 301 to the slashed path", r.status, r.header.Get("Location"))
+					}
 				})
 			}
+			expect(t, owner.do(t, http.MethodGet, "/nothing-here/", nil), http.StatusNotFound, detail("Not found."))
 			// A PATCH without the slash reaches nothing, so nothing changes.
 			expect(t, owner.do(t, http.MethodPatch, "/rooms/"+c.room.ID, map[string]any{"name": "Changed"}), http.StatusNotFound, detail("Not found."))
 			if env.roomByID(t, c.room.ID).Name != c.room.Name {
@@ -232,12 +237,12 @@ func TestBadBodies(t *testing.T) {
 func TestPanicsBecome500(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e storagetest.Engine) {
 		env := newAPIEnv(t, e, withDeps(func(d *httpapi.Deps) {
-			d.PublicConfig = func() map[string]any { panic("boom: secret detail") }
+			d.LiveKitWebhook = http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom: secret detail") })
 			d.Web = http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("web boom: secret detail") })
 		}))
-		for _, path := range []string{testPublic + apiV1 + "/config/", testPublic + "/some/page"} {
+		for path, method := range map[string]string{testPublic + apiV1 + "/rooms/webhooks-livekit/": http.MethodPost, testPublic + "/some/page": http.MethodGet} {
 			t.Run(path, func(t *testing.T) {
-				req := httptest.NewRequest(http.MethodGet, path, nil)
+				req := httptest.NewRequest(method, path, nil)
 				req.Header.Set("X-Request-Id", "req-"+t.Name()[len(t.Name())-6:])
 				r := env.serve(req)
 				expect(t, r, http.StatusInternalServerError, detail("A server error occurred."))
@@ -257,7 +262,7 @@ func TestPanicsBecome500(t *testing.T) {
 			})
 		}
 		t.Run("a request id is made up when none is sent", func(t *testing.T) {
-			r := env.serve(httptest.NewRequest(http.MethodGet, testPublic+apiV1+"/config/", nil))
+			r := env.serve(httptest.NewRequest(http.MethodPost, testPublic+apiV1+"/rooms/webhooks-livekit/", nil))
 			if r.status != http.StatusInternalServerError || len(r.header.Get("X-Request-Id")) < 8 {
 				t.Fatalf("%d, X-Request-Id %q", r.status, r.header.Get("X-Request-Id"))
 			}

@@ -32,14 +32,3 @@ func (s *Server) handleReady() http.Handler {
 		writeJSON(w, status, map[string]any{"status": map[bool]string{true: "ok", false: "unavailable"}[status == http.StatusOK], "checks": checks})
 	})
 }
-
-// handleConfig serves the public configuration the front end reads at start.
-func (s *Server) handleConfig() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		cfg := map[string]any{}
-		if s.PublicConfig != nil {
-			cfg = s.PublicConfig()
-		}
-		writeJSON(w, http.StatusOK, cfg)
-	})
-}

@@ -138,12 +138,22 @@ func (s *Server) handleRoomCreate() http.Handler {
 			return err
 		}
 		name, level, cfg, err := roomFields(body, true)
+		cbID, withCallback, cbErr := callbackID(body)
+		if cbErr != nil {
+			problems := apperr.Fields{}
+			problems.Merge(err)
+			problems.Merge(cbErr)
+			return problems.Err()
+		}
 		if err != nil {
 			return err
 		}
 		v, err := s.Rooms.Create(r.Context(), p, rooms.CreateInput{Name: *name, AccessLevel: level, Configuration: cfg})
 		if err != nil {
 			return err
+		}
+		if withCallback {
+			s.rememberCreation(r, cbID, v.Room.Slug)
 		}
 		writeJSON(w, http.StatusCreated, roomJSON(v))
 		return nil

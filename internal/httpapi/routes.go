@@ -30,6 +30,10 @@ func (s *Server) routes() {
 	// Rooms
 	m.Handle("GET "+api+"/rooms/{$}", s.handleRoomList())
 	m.Handle("POST "+api+"/rooms/{$}", s.throttleUser("room_create", s.RoomCreationPerMinute, time.Minute, s.handleRoomCreate()))
+	m.Handle("POST "+api+"/rooms/creation-callback/{$}", s.handleCreationCallback())
+	for _, method := range []string{"GET", "PUT", "PATCH", "DELETE"} {
+		m.Handle(method+" "+api+"/rooms/creation-callback/{$}", methodNotAllowed{allow: "POST"})
+	}
 	m.Handle("GET "+api+"/rooms/{id}/{$}", s.handleRoomRetrieve())
 	m.Handle("PUT "+api+"/rooms/{id}/{$}", s.handleRoomUpdate(false))
 	m.Handle("PATCH "+api+"/rooms/{id}/{$}", s.handleRoomUpdate(true))
@@ -63,6 +67,9 @@ func (s *Server) routes() {
 		m.Handle("POST "+api+"/rooms/{id}/enter/{$}", s.handleEnter())
 	}
 
+	// Diagnostics
+	m.Handle("POST "+api+"/diagnostics/connection/{$}", s.handleConnectionTest())
+
 	// Sign-in
 	m.Handle("GET "+api+"/logout/{$}", s.handleLogout())
 	m.Handle("POST "+api+"/logout/{$}", s.handleLogout())
@@ -74,6 +81,9 @@ func (s *Server) routes() {
 	}
 	if s.LocalLogin != nil {
 		m.Handle("POST "+api+"/local-login/{$}", s.handleLocalLogin())
+		if s.OIDC == nil {
+			m.Handle("GET "+api+"/authenticate/{$}", s.handleAuthenticateLocal())
+		}
 	}
 
 	// Recordings

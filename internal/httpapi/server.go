@@ -32,8 +32,8 @@ type Deps struct {
 	Rooms     *rooms.Service
 	Users     users.Store
 	Sessions  auth.SessionStore
-	// PublicConfig returns the document served by GET config/.
-	PublicConfig func() map[string]any
+	// PublicConfig is the document served by GET config/ (nil: {}).
+	PublicConfig *PublicConfig
 	// Registry receives the HTTP metrics; /metrics serves it.
 	Registry *prometheus.Registry
 	Ready    []Check
@@ -79,11 +79,20 @@ type Deps struct {
 	ClientAddr func(r *http.Request) string
 
 	// Rate limits
-	// Limiter counts requests for the per-user rate limits below (nil: none).
+	// Limiter counts requests for the rate limits of room creation,
+	// creation-callback/ and diagnostics/connection/ (nil: none).
 	Limiter Limiter
 	// RoomCreationPerMinute is how many rooms one user may create a minute
 	// (below one: no limit).
 	RoomCreationPerMinute int
+
+	// Clients of La Suite Meet
+	// CreationCallbacks hands created rooms' slugs to rooms/creation-callback/
+	// (nil: callback_id is accepted and nothing is ever found).
+	CreationCallbacks rooms.CreationCallbacks
+	// ConnectionTest issues the tokens of diagnostics/connection/ (nil: it
+	// answers 404, the reference's disabled feature flag).
+	ConnectionTest *ConnectionTest
 
 	// Recordings
 	// Recordings runs recordings and transcripts (nil or disabled: every
@@ -153,8 +162,8 @@ func New(d Deps) (*Server, error) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // route returns the handler and pattern the mux picks for r ("" when none).
-// An API path without its trailing slash matches nothing: the mux would
-// redirect it to the slashed route, but the reference answers 404.
+// An API path without its trailing slash matches nothing here: dispatch
+// decides between Django's APPEND_SLASH redirect and 404.
 func (s *Server) route(r *http.Request) (http.Handler, string) {
 	h, pattern := s.mux.Handler(r)
 	if strings.HasPrefix(r.URL.Path, "/api/") && !strings.HasSuffix(r.URL.Path, "/") &&
@@ -177,6 +186,11 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 		s.mux.ServeHTTP(w, r)
 		return
 	}
+	if target, ok := s.appendSlash(r); ok {
+		w.Header().Set("Location", target)
+		w.WriteHeader(http.StatusMovedPermanently)
+		return
+	}
 	if !strings.HasPrefix(r.URL.Path, "/api/") && s.Web != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 		s.Web.ServeHTTP(w, r)
 		return
@@ -197,6 +211,35 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusNotFound, map[string]string{"detail": "Not found."})
+}
+
+// appendSlash does what Django's APPEND_SLASH does for La Suite Meet's
+// clients, which call users/me, logout and files without the slash: a GET or
+// HEAD to an API path without its trailing slash, whose slashed form is a
+// route (for any method, as Django resolves paths without looking at the
+// method), is sent there with 301, query string kept. Other methods get 404:
+// a redirect would lose their body.
+func (s *Server) appendSlash(r *http.Request) (string, bool) {
+	if (r.Method != http.MethodGet && r.Method != http.MethodHead) ||
+		!strings.HasPrefix(r.URL.Path, "/api/") || strings.HasSuffix(r.URL.Path, "/") {
+		return "", false
+	}
+	probe := r.Clone(r.Context())
+	probe.URL.Path += "/"
+	if probe.URL.RawPath != "" {
+		probe.URL.RawPath += "/"
+	}
+	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+		probe.Method = m
+		if _, p := s.route(probe); p != "" {
+			target := probe.URL.EscapedPath()
+			if r.URL.RawQuery != "" {
+				target += "?" + r.URL.RawQuery
+			}
+			return target, true
+		}
+	}
+	return "", false
 }
 
 // api adapts an error-returning handler: a returned error is rendered by writeError.

@@ -46,3 +46,22 @@ func (s *Server) throttleUser(scope string, limit int, window time.Duration, nex
 		}
 	})
 }
+
+// throttle applies a per-minute rate to the caller: by user when signed in,
+// else by client address (its /64 for IPv6), as the reference's user and
+// anonymous throttles do. A refused request gets 429 with the reference's
+// message and Retry-After. Without a Limiter nothing is limited.
+func (s *Server) throttle(r *http.Request, scope string, perMinute int) error {
+	if s.Limiter == nil || perMinute <= 0 {
+		return nil
+	}
+	key := scope + ":anon:" + s.clientBucket(r)
+	if p := auth.FromContext(r.Context()); p.Authenticated() {
+		key = scope + ":user:" + p.UserID
+	}
+	ok, wait, err := s.Limiter.Allow(r.Context(), key, perMinute, time.Minute)
+	if err != nil || ok {
+		return err
+	}
+	return apperr.Throttle(wait)
+}

@@ -3,6 +3,7 @@ import { ApiError } from '../api/client';
 import { localLogin } from '../api/endpoints';
 import { useSession } from '../auth/session';
 import { useT } from '../i18n/i18n';
+import { returnToAfterSignIn } from '../lib/returnTo';
 
 export function LocalLoginForm() {
   const t = useT();
@@ -19,6 +20,11 @@ export function LocalLoginForm() {
     try {
       await localLogin(email, password);
       setPassword('');
+      const back = returnToAfterSignIn(location.search, location.origin);
+      if (back) {
+        location.assign(back);
+        return;
+      }
       await reload();
     } catch (err) {
       if (err instanceof ApiError && err.status === 429) setError(t('login.throttled'));
