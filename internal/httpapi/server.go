@@ -58,6 +58,10 @@ type Deps struct {
 	Lobby *lobby.Service
 	// LobbyHeartbeat is how often idle lobby push streams send a comment (0: 15 s).
 	LobbyHeartbeat time.Duration
+	// LobbyStreamsPerClient caps the lobby push streams one client address
+	// holds open on this server (0: DefaultLobbyStreamsPerClient; negative:
+	// no cap).
+	LobbyStreamsPerClient int
 
 	// Sign-in
 	// OIDC signs people in through the identity provider (nil: OIDC sign-in
@@ -91,6 +95,7 @@ type Server struct {
 	mux           *http.ServeMux
 	handler       http.Handler
 	secureCookies bool
+	lobbyStreams  streamCounter
 }
 
 // New builds the server and its routes.
