@@ -142,6 +142,13 @@ func TestReplicasShareTheLobby(t *testing.T) {
 		t.Fatalf("stream after admission = %+v, want accepted with a token for room %s", ev, room.ID)
 	}
 	t.Logf("admission reached the guest's stream on the other replica in %s", time.Since(admitted).Round(time.Millisecond))
+
+	// The lobby cookie A minted verifies on B (both sign with the instance key).
+	var onB struct{ ID, Status string }
+	if code := guest.on(b).do("POST", "/api/v1.0/rooms/"+room.ID+"/request-entry/", map[string]string{"username": "Gus Guest"}, &onB); code != http.StatusOK ||
+		onB.ID != entry.ID || onB.Status != "accepted" {
+		t.Fatalf("request-entry on B with A's cookie: %d %+v, want participant %s accepted", code, onB, entry.ID)
+	}
 }
 
 type streamStatus struct {

@@ -92,7 +92,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		AuthenticatedCanEditName: cfg.Rooms.AuthenticatedCanEditName,
 	}, log)
 
-	lobbySvc, loops := newLobby(cfg, rdb, roomSvc, lkClient, log)
+	lobbySvc, loops := newLobby(cfg, rdb, roomSvc, lkClient, []byte(secretKey), log)
 	var sessions auth.SessionStore = db
 	if rdb != nil {
 		sessions = cache.NewSessionsRedis(rdb, redisSessionPrefix, nil)
@@ -111,6 +111,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		Ready: readiness(db, rdb, lkClient),
 		Web:   web.Handler(cfg.WebDir, log, md.publicURL),
 	}
+	deps.LobbyStreamsPerClient = offIfZero(cfg.Lobby.StreamsPerClient)
 	rs := recordingSettingsFrom(cfg)
 	recSvc := newRecordingService(rs, db, roomSvc, secretKey, publicURL, log)
 	deps.Recordings = recSvc
@@ -243,9 +244,10 @@ func wireSignIn(ctx context.Context, cfg *config.Config, deps *httpapi.Deps, db 
 
 // newLobby builds the waiting room on Redis when configured (shared by every
 // replica, with push across them through pub/sub), else in memory. It returns
-// the background loops to run.
-func newLobby(cfg *config.Config, rdb *redis.Client, roomSvc *rooms.Service, lk *livekit.Client, log *slog.Logger) (*lobby.Service, []func(context.Context) error) {
-	d := lobby.Deps{Rooms: roomSvc, Notifier: lk, Log: log}
+// the background loops to run. key (the instance secret key, the same on
+// every replica) signs the lobby cookies.
+func newLobby(cfg *config.Config, rdb *redis.Client, roomSvc *rooms.Service, lk *livekit.Client, key []byte, log *slog.Logger) (*lobby.Service, []func(context.Context) error) {
+	d := lobby.Deps{Rooms: roomSvc, Notifier: lk, Log: log, Key: key}
 	var loops []func(context.Context) error
 	if rdb != nil {
 		broker := cache.NewLobbyBrokerRedis(rdb, "meet:lobby-events:", log)
@@ -260,7 +262,17 @@ func newLobby(cfg *config.Config, rdb *redis.Client, roomSvc *rooms.Service, lk 
 	return lobby.NewService(d, lobby.Options{
 		WaitingTTL: cfg.Lobby.WaitingTimeout, AcceptedTTL: cfg.Lobby.AcceptedTimeout,
 		DeniedTTL: cfg.Lobby.DeniedTimeout, ThrottleLimit: cfg.Lobby.RequestEntryPerMin,
+		ClientThrottleLimit: offIfZero(cfg.Lobby.RequestEntryPerMinPerClient),
 	}), loops
+}
+
+// offIfZero maps a setting where 0 means "no limit" to an option where 0
+// means "the default" and a negative value "no limit".
+func offIfZero(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
 }
 
 // purgeSessions deletes expired database sessions every ten minutes until ctx ends.

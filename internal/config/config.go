@@ -141,6 +141,10 @@ type Lobby struct {
 	AcceptedTimeout    time.Duration
 	DeniedTimeout      time.Duration
 	RequestEntryPerMin int
+	// RequestEntryPerMinPerClient and StreamsPerClient bound what one client
+	// address (IPv6: one /64) may do in the lobby; 0 turns the bound off.
+	RequestEntryPerMinPerClient int
+	StreamsPerClient            int
 }
 
 // Recording configures recordings and transcripts, and where their

@@ -125,6 +125,9 @@ func (c *Config) Validate() error {
 	if c.Lobby.RequestEntryPerMin <= 0 {
 		bad("MEET_REQUEST_ENTRY_PER_MINUTE", "must be positive")
 	}
+	if c.Lobby.RequestEntryPerMinPerClient < 0 || c.Lobby.StreamsPerClient < 0 {
+		bad("MEET_REQUEST_ENTRY_PER_MINUTE_PER_CLIENT, MEET_LOBBY_STREAMS_PER_CLIENT", "must not be negative (0 turns the limit off)")
+	}
 	if c.Recorder.ExpirationDays < 0 {
 		bad("MEET_RECORDING_EXPIRATION_DAYS", "must not be negative")
 	}

@@ -158,6 +158,8 @@ var settings = append([]setting{
 	{env: "MEET_LOBBY_ACCEPTED_TIMEOUT", def: "6h", help: "how long an admission stays valid", apply: duration(func(c *Config) *time.Duration { return &c.Lobby.AcceptedTimeout })},
 	{env: "MEET_LOBBY_DENIED_TIMEOUT", def: "5s", help: "how long a refusal is remembered", apply: duration(func(c *Config) *time.Duration { return &c.Lobby.DeniedTimeout })},
 	{env: "MEET_REQUEST_ENTRY_PER_MINUTE", def: "150", help: "lobby entry requests allowed per minute per user or guest", apply: integer(func(c *Config) *int { return &c.Lobby.RequestEntryPerMin })},
+	{env: "MEET_REQUEST_ENTRY_PER_MINUTE_PER_CLIENT", def: "600", help: "lobby entry requests allowed per minute per client address (IPv6: per /64); 0 = no limit", apply: integer(func(c *Config) *int { return &c.Lobby.RequestEntryPerMinPerClient })},
+	{env: "MEET_LOBBY_STREAMS_PER_CLIENT", def: "20", help: "lobby push streams one client address may hold open on one server; 0 = no limit", apply: integer(func(c *Config) *int { return &c.Lobby.StreamsPerClient })},
 
 	{env: "MEET_RECORDING_ENABLED", def: "false", help: "enable recordings and transcripts", apply: boolean(func(c *Config) *bool { return &c.Recorder.Enabled })},
 	{env: "MEET_RECORDING_WORKER", def: "true", help: "record inside the serve process; turn off when meet recorder runs as its own process", apply: boolean(func(c *Config) *bool { return &c.Recorder.Worker })},

@@ -13,7 +13,8 @@ import (
 	"meet/internal/rooms"
 )
 
-// LobbyCookie names the cookie that carries a guest's lobby participant id.
+// LobbyCookie names the cookie that carries a guest's lobby participant id,
+// as "<id>.<MAC>" (lobby.Service.Cookie): only the server can mint one.
 const LobbyCookie = "lobbyParticipantId"
 
 // defaultHeartbeat is how often an idle push stream sends a comment, so
@@ -75,30 +76,34 @@ func lobbyError(w http.ResponseWriter, err error) error {
 // session cookie (HttpOnly, SameSite=Lax, Secure over https).
 func (s *Server) handleRequestEntry() http.Handler {
 	return s.api(func(w http.ResponseWriter, r *http.Request) error {
-		cookie := lobbyCookie(r)
-		res, err := s.requestEntry(r, cookie)
+		k := s.knock(r)
+		res, err := s.requestEntry(r, k)
 		if err != nil {
-			if cookie != "" {
-				s.setCookie(w, LobbyCookie, cookie, 0, true)
+			if _, fresh := s.Lobby.ParticipantID(k.Cookie); !fresh {
+				s.setCookie(w, LobbyCookie, k.Cookie, 0, true)
 			}
 			return lobbyError(w, err)
 		}
-		s.setCookie(w, LobbyCookie, res.ID, 0, true)
+		s.setCookie(w, LobbyCookie, res.Cookie, 0, true)
 		writeJSON(w, http.StatusOK, entryJSON(res))
 		return nil
 	})
 }
 
-func (s *Server) requestEntry(r *http.Request, cookie string) (lobby.Result, error) {
+// knock is the lobby request r makes, without its username.
+func (s *Server) knock(r *http.Request) lobby.Knock {
+	return lobby.Knock{Room: r.PathValue("id"), Cookie: lobbyCookie(r), Client: s.clientBucket(r)}
+}
+
+func (s *Server) requestEntry(r *http.Request, k lobby.Knock) (lobby.Result, error) {
 	body, err := decodeObject(r)
 	if err != nil {
 		return lobby.Result{}, err
 	}
-	username, _, err := body.str("username")
-	if err != nil {
+	if k.Username, _, err = body.str("username"); err != nil {
 		return lobby.Result{}, err
 	}
-	return s.Lobby.RequestEntry(r.Context(), auth.FromContext(r.Context()), r.PathValue("id"), cookie, username)
+	return s.Lobby.RequestEntry(r.Context(), auth.FromContext(r.Context()), k)
 }
 
 // handleWaitingParticipants is GET rooms/{id}/waiting-participants/.
@@ -149,15 +154,21 @@ func (s *Server) handleEnter() http.Handler {
 // whose data is request-entry's JSON.
 func (s *Server) handleRequestEntryStream() http.Handler {
 	return s.api(func(w http.ResponseWriter, r *http.Request) error {
-		cookie := lobbyCookie(r)
+		release, err := s.openLobbyStream(w, r)
+		if err != nil {
+			return err
+		}
+		defer release()
 		ctx, done := s.streamContext(r)
 		defer done()
+		k := s.knock(r)
+		k.Username = r.URL.Query().Get("username")
 		st := s.newEventStream(w, r)
 		defer st.close()
-		err := s.Lobby.WatchEntry(ctx, auth.FromContext(r.Context()), r.PathValue("id"), cookie, r.URL.Query().Get("username"),
+		err = s.Lobby.WatchEntry(ctx, auth.FromContext(r.Context()), k,
 			func(res lobby.Result) error {
 				if !st.started {
-					s.setCookie(w, LobbyCookie, res.ID, 0, true)
+					s.setCookie(w, LobbyCookie, res.Cookie, 0, true)
 				}
 				return st.send("status", entryJSON(res))
 			})
@@ -170,11 +181,16 @@ func (s *Server) handleRequestEntryStream() http.Handler {
 // waiting-participants), sent at once and on every change.
 func (s *Server) handleWaitingParticipantsStream() http.Handler {
 	return s.api(func(w http.ResponseWriter, r *http.Request) error {
+		release, err := s.openLobbyStream(w, r)
+		if err != nil {
+			return err
+		}
+		defer release()
 		ctx, done := s.streamContext(r)
 		defer done()
 		st := s.newEventStream(w, r)
 		defer st.close()
-		err := s.Lobby.WatchWaiting(ctx, auth.FromContext(r.Context()), r.PathValue("id"),
+		err = s.Lobby.WatchWaiting(ctx, auth.FromContext(r.Context()), r.PathValue("id"),
 			func(list []lobby.Entry) error { return st.send("participants", participantsJSON(list)) })
 		return st.end(err)
 	})

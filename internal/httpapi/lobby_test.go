@@ -49,6 +49,7 @@ type lobbyEnv struct {
 	t       *testing.T
 	srv     *httpapi.Server
 	db      *storage.DB
+	lobby   *lobby.Service
 	rooms   map[rooms.AccessLevel]*rooms.Room
 	callers []lobbyCaller // anonymous, signed-in without role, member, administrator, owner
 	clock   *lobbyClock
@@ -58,10 +59,14 @@ type lobbyClock struct{ now time.Time }
 
 func (c *lobbyClock) Now() time.Time { return c.now }
 
-func newLobbyEnv(t *testing.T, publicURL string, opts lobby.Options) *lobbyEnv {
+func newLobbyEnv(t *testing.T, publicURL string, opts lobby.Options, more ...lobbyEnvOption) *lobbyEnv {
 	t.Helper()
+	cfg := lobbyEnvConfig{engine: storagetest.SQLite}
+	for _, o := range more {
+		o(&cfg)
+	}
 	ctx := context.Background()
-	db := storagetest.Open(t)
+	db := cfg.engine.Open(t)
 	e := &lobbyEnv{t: t, db: db, rooms: map[rooms.AccessLevel]*rooms.Room{}, clock: &lobbyClock{now: time.Now()}}
 	e.callers = []lobbyCaller{{name: "anonymous"}}
 	for _, name := range []string{"signed-in without role", "member", "administrator", "owner"} {
@@ -90,16 +95,24 @@ func newLobbyEnv(t *testing.T, publicURL string, opts lobby.Options) *lobbyEnv {
 	}
 	log := slog.New(slog.DiscardHandler)
 	rs := rooms.NewService(db, db, lobbyTokens{}, nil, rooms.Options{AuthenticatedCanEditName: true}, log)
-	svc := lobby.NewService(lobby.Deps{
+	ld := lobby.Deps{
 		Rooms: rs, Store: cache.NewLobbyMemory(nil), Broker: cache.NewLobbyBrokerMemory(),
-		Limiter: cache.NewLimiterMemory(e.clock.Now), Log: log,
-	}, opts)
+		Limiter: cache.NewLimiterMemory(e.clock.Now), Log: log, Key: []byte("lobby test instance key"),
+	}
+	if cfg.backend != nil {
+		cfg.backend(t, &ld)
+	}
+	svc := lobby.NewService(ld, opts)
 	pub, _ := url.Parse(publicURL)
-	srv, err := httpapi.New(httpapi.Deps{Log: log, PublicURL: pub, Rooms: rs, Users: db, Sessions: db, Lobby: svc, LobbyHeartbeat: 50 * time.Millisecond})
+	d := httpapi.Deps{Log: log, PublicURL: pub, Rooms: rs, Users: db, Sessions: db, Lobby: svc, LobbyHeartbeat: 50 * time.Millisecond}
+	if cfg.deps != nil {
+		cfg.deps(&d)
+	}
+	srv, err := httpapi.New(d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.srv = srv
+	e.srv, e.lobby = srv, svc
 	return e
 }
 
@@ -159,7 +172,8 @@ func TestLobbyRequestEntryMatrix(t *testing.T) {
 		for _, c := range e.callers {
 			t.Run(string(level)+"/"+c.name, func(t *testing.T) {
 				pid := rooms.NewID()
-				status, body, res := e.do(c, "POST", lobbyAPI+room.ID+"/request-entry/", `{"username":"Ada"}`, pid)
+				cookie := e.lobby.Cookie(pid)
+				status, body, res := e.do(c, "POST", lobbyAPI+room.ID+"/request-entry/", `{"username":"Ada"}`, cookie)
 				want := map[string]any{"id": pid, "username": "Ada", "status": "waiting", "color": rooms.ColorFor(pid), "livekit": nil}
 				if rooms.CanJoinDirectly(level, c.user != nil, roles[c.name]) {
 					identity := pid
@@ -176,7 +190,7 @@ func TestLobbyRequestEntryMatrix(t *testing.T) {
 				if d := cmp.Diff(want, body); d != "" {
 					t.Fatalf("body (-want +got):\n%s", d)
 				}
-				if got := lobbyCookieOf(res); got == nil || got.Value != pid {
+				if got := lobbyCookieOf(res); got == nil || got.Value != cookie {
 					t.Fatalf("lobby cookie = %+v", got)
 				}
 			})
@@ -288,13 +302,13 @@ func TestLobbyErrors(t *testing.T) {
 		}
 	})
 
-	t.Run("throttle per cookie, never cookieless", func(t *testing.T) {
+	t.Run("throttle per cookie; cookieless knocks only per address", func(t *testing.T) {
 		for range 4 {
 			if status, body, _ := e.do(e.callers[0], "POST", lobbyAPI+room.ID+"/request-entry/", `{"username":"A"}`, ""); status != 200 {
 				t.Fatalf("cookieless: %d %v", status, body)
 			}
 		}
-		pid := rooms.NewID()
+		pid := e.lobby.Cookie(rooms.NewID())
 		for range 2 {
 			if status, body, _ := e.do(e.callers[0], "POST", lobbyAPI+room.ID+"/request-entry/", `{"username":"A"}`, pid); status != 200 {
 				t.Fatalf("with cookie: %d %v", status, body)
@@ -393,8 +407,8 @@ func TestLobbyStreams(t *testing.T) {
 	}
 
 	pid := rooms.NewID()
-	guestRes := open(e.callers[0], "/request-entry/stream/?username=Ada", pid)
-	if c := lobbyCookieOf(guestRes); c == nil || c.Value != pid {
+	guestRes := open(e.callers[0], "/request-entry/stream/?username=Ada", e.lobby.Cookie(pid))
+	if c := lobbyCookieOf(guestRes); c == nil || c.Value != e.lobby.Cookie(pid) {
 		t.Fatalf("stream cookie = %+v", c)
 	}
 	guest := readEvents(t, guestRes.Body)

@@ -61,6 +61,10 @@ type Deps struct {
 	Lobby *lobby.Service
 	// LobbyHeartbeat is how often idle lobby push streams send a comment (0: 15 s).
 	LobbyHeartbeat time.Duration
+	// LobbyStreamsPerClient caps the lobby push streams one client address
+	// holds open on this server (0: DefaultLobbyStreamsPerClient; negative:
+	// no cap).
+	LobbyStreamsPerClient int
 
 	// Sign-in
 	// OIDC signs people in through the identity provider (nil: OIDC sign-in
@@ -116,6 +120,7 @@ type Server struct {
 	handler       http.Handler
 	secureCookies bool
 	streams       streams
+	lobbyStreams  streamCounter
 }
 
 // New builds the server and its routes.

@@ -42,7 +42,7 @@ func TestConcurrentKnockPollDecide(t *testing.T) {
 					t.Errorf("guest %s never decided", id)
 					return
 				}
-				res, err := e.svc.RequestEntry(ctx, guest, e.room.ID, id, "guest")
+				res, err := e.request(guest, e.room.ID, id, "guest")
 				if err != nil {
 					t.Errorf("poll: %v", err)
 					return
@@ -58,7 +58,7 @@ func TestConcurrentKnockPollDecide(t *testing.T) {
 				}
 			}
 			// A final status holds on every later poll.
-			if res, err := e.svc.RequestEntry(ctx, guest, e.room.ID, id, "guest"); err != nil || res.Status != final {
+			if res, err := e.request(guest, e.room.ID, id, "guest"); err != nil || res.Status != final {
 				t.Errorf("status changed after %s: %+v, %v", final, res, err)
 			}
 			mu.Lock()
@@ -75,7 +75,7 @@ func TestConcurrentKnockPollDecide(t *testing.T) {
 	e.rooms.mu.Unlock()
 	var abandoned []string
 	for range abandoners {
-		res, err := e.svc.RequestEntry(ctx, guest, quiet.ID, "", "gone")
+		res, err := e.request(guest, quiet.ID, "", "gone")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -125,6 +125,16 @@ func newEnv(t *testing.T, level rooms.AccessLevel, opts lobby.Options) *env {
 	return &env{svc: svc, rooms: fr, store: store, notifier: n, clock: c, room: room}
 }
 
+// request knocks as p at room under name; id is the participant to knock as
+// (its cookie is minted by the service), or "" for a guest without a cookie.
+func (e *env) request(p auth.Principal, room, id, name string) (lobby.Result, error) {
+	k := lobby.Knock{Room: room, Username: name}
+	if id != "" {
+		k.Cookie = e.svc.Cookie(id)
+	}
+	return e.svc.RequestEntry(context.Background(), p, k)
+}
+
 func tokenIdentity(info *rooms.LiveKitInfo) string {
 	if info == nil {
 		return ""

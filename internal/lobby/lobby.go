@@ -23,8 +23,9 @@ func (s Status) Valid() bool { return s == Waiting || s == Accepted || s == Deni
 
 // Entry is one participant in one room's lobby.
 type Entry struct {
-	// ID is the participant id: the lobby cookie's value, and the LiveKit
-	// identity of a guest once admitted.
+	// ID is the participant id: a random UUID the server minted, named by
+	// the (signed) lobby cookie, and the LiveKit identity of a guest once
+	// admitted.
 	ID       string
 	Username string
 	Status   Status

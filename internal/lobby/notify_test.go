@@ -30,7 +30,7 @@ func TestNotifyCoalescesKnocks(t *testing.T) {
 	}, lobby.Options{ThrottleLimit: -1})
 	ctx := context.Background()
 	knock := func(name string) {
-		if _, err := svc.RequestEntry(ctx, guest, e.room.ID, "", name); err != nil {
+		if _, err := svc.RequestEntry(ctx, guest, lobby.Knock{Room: e.room.ID, Username: name}); err != nil {
 			t.Errorf("knock %s: %v", name, err)
 		}
 	}

@@ -38,14 +38,15 @@ func TestReplicasOnRedis(t *testing.T) {
 		go func() { _ = b.Run(ctx) }()
 		rs := rooms.NewService(e.rooms, nil, tokens{}, nil, rooms.Options{}, nil)
 		// Long periodic re-reads: only an event can deliver the admission in time.
-		return lobby.NewService(lobby.Deps{Rooms: rs, Store: cache.NewLobbyRedis(rdb, prefix, time.Hour), Broker: b},
+		// Replicas share the instance key: a cookie minted by one verifies on the other.
+		return lobby.NewService(lobby.Deps{Rooms: rs, Store: cache.NewLobbyRedis(rdb, prefix, time.Hour), Broker: b, Key: []byte("instance key shared by replicas")},
 			lobby.Options{KeepAlive: time.Second, Recheck: time.Minute})
 	}
 	a, b := replica(), replica()
 	results := make(chan lobby.Result, 8)
 	id := rooms.NewID()
 	go func() {
-		_ = a.WatchEntry(ctx, guest, e.room.ID, id, "Ada", func(r lobby.Result) error { results <- r; return nil })
+		_ = a.WatchEntry(ctx, guest, lobby.Knock{Room: e.room.ID, Cookie: b.Cookie(id), Username: "Ada"}, func(r lobby.Result) error { results <- r; return nil })
 	}()
 	if r := next(t, results, "waiting"); r.Status != lobby.Waiting {
 		t.Fatalf("first = %+v", r)

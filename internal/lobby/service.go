@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
-	"strings"
 	"sync"
 	"time"
 
@@ -34,6 +33,11 @@ type Options struct {
 	// lobby cookie on request-entry [150 per minute]; a negative limit disables it.
 	ThrottleLimit  int
 	ThrottleWindow time.Duration
+	// ClientThrottleLimit requests per ThrottleWindow are allowed per client
+	// address (IPv6: per /64) on request-entry, with or without a cookie
+	// [600 per minute: ten guests behind one address polling every second];
+	// a negative limit disables it.
+	ClientThrottleLimit int
 	// KeepAlive is how often an open guest stream refreshes its waiting entry
 	// and re-reads it [WaitingTTL/3].
 	KeepAlive time.Duration
@@ -64,6 +68,9 @@ func (o Options) withDefaults() Options {
 	if o.ThrottleLimit == 0 {
 		o.ThrottleLimit = 150
 	}
+	if o.ClientThrottleLimit == 0 {
+		o.ClientThrottleLimit = 600
+	}
 	return o
 }
 
@@ -76,6 +83,10 @@ type Deps struct {
 	Limiter  Limiter
 	Notifier Notifier
 	Log      *slog.Logger
+	// Key signs lobby cookies: the instance's secret key, the same on every
+	// replica so a cookie minted by one verifies on all. Empty: a random key
+	// per Service (cookies then die with the process).
+	Key []byte
 }
 
 // Service applies the lobby rules.
@@ -88,6 +99,7 @@ type Service struct {
 	log      *slog.Logger
 	hub      *hub
 	notices  notices
+	signer   signer
 }
 
 // NewService returns a Service. It starts no goroutine.
@@ -98,7 +110,7 @@ func NewService(d Deps, opts Options) *Service {
 	}
 	return &Service{
 		rooms: d.Rooms, store: d.Store, limiter: d.Limiter, notifier: d.Notifier,
-		opts: opts.withDefaults(), log: log, hub: newHub(d.Broker, log),
+		opts: opts.withDefaults(), log: log, hub: newHub(d.Broker, log), signer: newSigner(d.Key),
 	}
 }
 
@@ -110,6 +122,16 @@ func (s *Service) Options() Options { return s.opts }
 type Result struct {
 	Entry
 	LiveKit *rooms.LiveKitInfo
+	// Cookie is the lobby cookie value that names Entry.ID, to (re)set.
+	Cookie string
+}
+
+// Knock is a request-entry: who asks to enter which room, under which name.
+type Knock struct {
+	Room     string // the room's id or slug
+	Cookie   string // the lobby cookie as sent ("" when none)
+	Client   string // the client's rate-limit bucket (address, IPv6 /64); "" when unknown
+	Username string // the display name asked for
 }
 
 // ThrottleError is the cause of an apperr.Throttled error: how long until the
@@ -122,80 +144,89 @@ func (e *ThrottleError) Error() string { return "lobby: throttled for " + e.Wait
 // WaitSeconds is the wait rounded up to whole seconds, as DRF reports it.
 func (e *ThrottleError) WaitSeconds() int { return int(math.Ceil(e.Wait.Seconds())) }
 
-// ParticipantID returns the participant id a lobby cookie names: the cookie's
-// value as a canonical UUID, or a new random id when it is missing or not a
-// UUID (fresh is then true).
-func ParticipantID(cookie string) (id string, fresh bool) {
-	if id, ok := rooms.CanonicalUUID(cookie); ok {
-		return id, false
-	}
-	return rooms.NewID(), true
-}
-
-// RequestEntry is a guest knocking at a room. participantID is the lobby
-// cookie's value ("" when the browser sent none; a new id is then made and
-// returned in the result). Callers who may join directly (rooms.CanJoinDirectly,
-// re-evaluated on every call) are accepted at once and nothing is stored.
-// Otherwise the first knock stores a waiting entry and notifies the room;
-// later knocks refresh it, and return the LiveKit block once a host accepted.
+// RequestEntry is a guest knocking at a room. k.Cookie is the lobby cookie
+// as sent: when the server minted it, it names the participant; when it is
+// missing or does not verify, a new id is made (never the one asked for),
+// and the result's Cookie names it. Callers who may join directly
+// (rooms.CanJoinDirectly, re-evaluated on every call) are accepted at once
+// and nothing is stored. Otherwise the first knock stores a waiting entry and
+// notifies the room; later knocks refresh it, and return the LiveKit block
+// once a host accepted, under the name the host saw.
 //
 // Errors: Throttled (cause *ThrottleError), NotFound (room), Invalid (username).
-func (s *Service) RequestEntry(ctx context.Context, p auth.Principal, roomIDOrSlug, participantID, username string) (Result, error) {
-	k, err := s.prepare(ctx, p, roomIDOrSlug, participantID, username)
+func (s *Service) RequestEntry(ctx context.Context, p auth.Principal, k Knock) (Result, error) {
+	c, err := s.prepare(ctx, p, k)
 	if err != nil {
 		return Result{}, err
 	}
-	return s.evaluate(ctx, k)
+	return s.evaluate(ctx, c)
 }
 
-// knock is a validated request-entry: who knocks at which room.
-type knock struct {
+// checked is a validated request-entry: who knocks at which room.
+type checked struct {
 	p        auth.Principal
 	room     *rooms.Room
 	role     rooms.Role
 	id       string
+	cookie   string
 	username string
 }
 
 // prepare runs the checks of a request-entry in the reference's order:
 // throttle, room, body.
-func (s *Service) prepare(ctx context.Context, p auth.Principal, roomIDOrSlug, participantID, username string) (knock, error) {
-	if err := s.throttle(ctx, p, participantID); err != nil {
-		return knock{}, err
+func (s *Service) prepare(ctx context.Context, p auth.Principal, k Knock) (checked, error) {
+	id, fresh := s.ParticipantID(k.Cookie)
+	if err := s.throttle(ctx, p, id, fresh, k.Client); err != nil {
+		return checked{}, err
 	}
-	room, err := s.rooms.Lookup(ctx, roomIDOrSlug)
+	room, err := s.rooms.Lookup(ctx, k.Room)
 	if err != nil {
-		return knock{}, err
+		return checked{}, err
 	}
-	username = strings.TrimSpace(username)
+	username, err := rooms.DisplayName("username", k.Username)
+	if err != nil {
+		return checked{}, err
+	}
 	if username == "" {
-		return knock{}, apperr.Field("username", "This field is required.")
+		return checked{}, apperr.Field("username", "This field is required.")
 	}
 	role, err := s.rooms.RoleOf(ctx, p, room.ID)
 	if err != nil {
-		return knock{}, err
+		return checked{}, err
 	}
-	id, _ := ParticipantID(participantID)
-	return knock{p: p, room: room, role: role, id: id, username: username}, nil
+	return checked{p: p, room: room, role: role, id: id, cookie: s.Cookie(id), username: username}, nil
 }
 
-// throttle counts a request-entry against the caller's bucket: the user when
-// signed in, else the lobby cookie. Requests without a cookie are never
-// throttled, so guests behind one NAT do not share a bucket.
-func (s *Service) throttle(ctx context.Context, p auth.Principal, cookie string) error {
-	if s.limiter == nil || s.opts.ThrottleLimit < 0 {
+// throttle counts a request-entry against the client address's bucket, then
+// against the caller's: the user when signed in, else the participant id of a
+// verified lobby cookie. A guest without a valid cookie has no bucket of its
+// own, as in the reference (guests behind one NAT do not share one), but its
+// address's bucket bounds how many fresh ids one client can mint.
+func (s *Service) throttle(ctx context.Context, p auth.Principal, id string, fresh bool, client string) error {
+	if s.limiter == nil {
 		return nil
 	}
-	var key string
+	if client != "" && s.opts.ClientThrottleLimit > 0 {
+		if err := s.allow(ctx, "client:"+client, s.opts.ClientThrottleLimit); err != nil {
+			return err
+		}
+	}
+	if s.opts.ThrottleLimit < 0 {
+		return nil
+	}
 	switch {
 	case p.Authenticated():
-		key = "user:" + p.UserID
-	case cookie != "":
-		key = "lobby:" + cookie
-	default:
-		return nil
+		return s.allow(ctx, "user:"+p.UserID, s.opts.ThrottleLimit)
+	case !fresh:
+		return s.allow(ctx, "lobby:"+id, s.opts.ThrottleLimit)
 	}
-	ok, wait, err := s.limiter.Allow(ctx, "request_entry:"+key, s.opts.ThrottleLimit, s.opts.ThrottleWindow)
+	return nil
+}
+
+// allow counts one request-entry in a bucket; over the limit it is a
+// Throttled error in DRF's words, with the wait as its cause.
+func (s *Service) allow(ctx context.Context, key string, limit int) error {
+	ok, wait, err := s.limiter.Allow(ctx, "request_entry:"+key, limit, s.opts.ThrottleWindow)
 	if err != nil {
 		return err
 	}
@@ -212,7 +243,7 @@ func (s *Service) throttle(ctx context.Context, p auth.Principal, cookie string)
 }
 
 // evaluate applies the lobby rules to a validated knock.
-func (s *Service) evaluate(ctx context.Context, k knock) (Result, error) {
+func (s *Service) evaluate(ctx context.Context, k checked) (Result, error) {
 	if rooms.CanJoinDirectly(k.room.AccessLevel, k.p.Authenticated(), k.role) {
 		e, err := s.store.Get(ctx, k.room.ID, k.id)
 		switch {
@@ -222,7 +253,8 @@ func (s *Service) evaluate(ctx context.Context, k knock) (Result, error) {
 			return Result{}, err
 		}
 		e.Status = Accepted // in the answer only: nothing is stored for direct joins
-		return s.admitted(k, e)
+		// Nobody had to admit a direct join: the name asked for now stands.
+		return s.admitted(k, e, k.username)
 	}
 	e, created, err := s.store.Knock(ctx, k.room.ID, Entry{
 		ID: k.id, Username: k.username, Status: Waiting, Color: rooms.ColorFor(k.id),
@@ -235,19 +267,22 @@ func (s *Service) evaluate(ctx context.Context, k knock) (Result, error) {
 		s.publish(ctx, Event{Room: k.room.ID, Participant: k.id})
 	}
 	if e.Status == Accepted {
-		return s.admitted(k, e)
+		// The host admitted the name it was shown (the stored entry's): a
+		// guest cannot knock as "Ada" and join as someone else. Renaming
+		// later goes through the API, in front of everyone.
+		return s.admitted(k, e, e.Username)
 	}
-	return Result{Entry: e}, nil
+	return Result{Entry: e, Cookie: k.cookie}, nil
 }
 
-// admitted mints the LiveKit block of an accepted guest, with the name asked
-// for now and the colour stored at the knock.
-func (s *Service) admitted(k knock, e Entry) (Result, error) {
-	info, err := s.rooms.Join(k.room, k.room.Slug, k.p, k.role, e.ID, k.username, e.Color)
+// admitted mints the LiveKit block of an accepted guest, with the given name
+// and the colour stored at the knock.
+func (s *Service) admitted(k checked, e Entry, name string) (Result, error) {
+	info, err := s.rooms.Join(k.room, k.room.Slug, k.p, k.role, e.ID, name, e.Color)
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Entry: e, LiveKit: &info}, nil
+	return Result{Entry: e, LiveKit: &info, Cookie: k.cookie}, nil
 }
 
 // notify tells the LiveKit room that someone is waiting. At most one notice

@@ -39,7 +39,7 @@ func TestBypassRules(t *testing.T) {
 			t.Run(string(level)+"/"+c.name, func(t *testing.T) {
 				e := newEnv(t, level, lobby.Options{})
 				id := rooms.NewID()
-				res, err := e.svc.RequestEntry(ctx, c.p, e.room.ID, id, "Ada")
+				res, err := e.request(c.p, e.room.ID, id, "Ada")
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -71,12 +71,12 @@ func TestAdmissionFlow(t *testing.T) {
 	for _, allow := range []bool{true, false} {
 		t.Run(fmt.Sprint("allow=", allow), func(t *testing.T) {
 			e := newEnv(t, rooms.Restricted, lobby.Options{})
-			res, err := e.svc.RequestEntry(ctx, guest, "daily", "", "  Ada  ")
+			res, err := e.request(guest, "daily", "", "  Ada  ")
 			if err != nil || res.Status != lobby.Waiting || res.Username != "Ada" {
 				t.Fatalf("first knock = %+v, %v", res, err)
 			}
 			id := res.ID
-			if _, err := e.svc.RequestEntry(ctx, guest, e.room.ID, id, "Ada"); err != nil {
+			if _, err := e.request(guest, e.room.ID, id, "Ada"); err != nil {
 				t.Fatal(err)
 			}
 			if n := e.notifier.count(); n != 1 {
@@ -89,7 +89,7 @@ func TestAdmissionFlow(t *testing.T) {
 			if err := e.svc.Decide(ctx, owner, e.room.ID, lobby.Decision{ParticipantID: &id, AllowEntry: &allow}); err != nil {
 				t.Fatal(err)
 			}
-			res, err = e.svc.RequestEntry(ctx, guest, e.room.ID, id, "Ada L.")
+			res, err = e.request(guest, e.room.ID, id, "Ada L.")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -99,8 +99,9 @@ func TestAdmissionFlow(t *testing.T) {
 				}
 				return
 			}
-			want := id + "|" + rooms.ColorFor(id) + "|Ada L.|"
-			if res.Status != lobby.Accepted || res.LiveKit == nil || res.LiveKit.Token != want {
+			// The token carries the name the host admitted, not the one sent now.
+			want := id + "|" + rooms.ColorFor(id) + "|Ada|"
+			if res.Status != lobby.Accepted || res.LiveKit == nil || res.LiveKit.Token != want || res.Username != "Ada" {
 				t.Fatalf("after accept = %+v %+v, want token %q", res, res.LiveKit, want)
 			}
 			if list, _ := e.svc.WaitingParticipants(ctx, admin, e.room.ID); len(list) != 0 {
@@ -112,12 +113,12 @@ func TestAdmissionFlow(t *testing.T) {
 
 func TestWaitingGuestIsAdmittedWhenRoomBecomesPublic(t *testing.T) {
 	e := newEnv(t, rooms.Restricted, lobby.Options{})
-	res, err := e.svc.RequestEntry(ctx, guest, e.room.ID, "", "Ada")
+	res, err := e.request(guest, e.room.ID, "", "Ada")
 	if err != nil || res.Status != lobby.Waiting {
 		t.Fatalf("knock = %+v, %v", res, err)
 	}
 	e.rooms.setLevel(e.room.ID, rooms.Public)
-	got, err := e.svc.RequestEntry(ctx, guest, e.room.ID, res.ID, "Ada")
+	got, err := e.request(guest, e.room.ID, res.ID, "Ada")
 	if err != nil || got.Status != lobby.Accepted || tokenIdentity(got.LiveKit) != res.ID || got.Color != res.Color {
 		t.Fatalf("after going public = %+v, %v", got, err)
 	}
@@ -125,16 +126,16 @@ func TestWaitingGuestIsAdmittedWhenRoomBecomesPublic(t *testing.T) {
 
 func TestRequestEntryErrors(t *testing.T) {
 	e := newEnv(t, rooms.Restricted, lobby.Options{})
-	_, err := e.svc.RequestEntry(ctx, guest, "nowhere", "", "Ada")
+	_, err := e.request(guest, "nowhere", "", "Ada")
 	if !apperr.Is(err, apperr.NotFound) {
 		t.Fatalf("unknown room: %v", err)
 	}
-	_, err = e.svc.RequestEntry(ctx, guest, e.room.ID, "", "   ")
+	_, err = e.request(guest, e.room.ID, "", "   ")
 	var ae *apperr.Error
 	if !errors.As(err, &ae) || ae.Fields["username"][0] != "This field is required." {
 		t.Fatalf("blank username: %v", err)
 	}
-	res, err := e.svc.RequestEntry(ctx, guest, e.room.ID, "not-a-uuid", "Ada")
+	res, err := e.request(guest, e.room.ID, "not-a-uuid", "Ada")
 	if err != nil || res.ID == "not-a-uuid" {
 		t.Fatalf("bad cookie must give a fresh id: %+v, %v", res, err)
 	}
@@ -143,33 +144,33 @@ func TestRequestEntryErrors(t *testing.T) {
 func TestThrottle(t *testing.T) {
 	e := newEnv(t, rooms.Restricted, lobby.Options{ThrottleLimit: 2})
 	for range 5 {
-		if _, err := e.svc.RequestEntry(ctx, guest, e.room.ID, "", "Ada"); err != nil {
+		if _, err := e.request(guest, e.room.ID, "", "Ada"); err != nil {
 			t.Fatalf("cookieless request throttled: %v", err)
 		}
 	}
 	cookie := rooms.NewID()
 	for i := range 2 {
-		if _, err := e.svc.RequestEntry(ctx, guest, e.room.ID, cookie, "Ada"); err != nil {
+		if _, err := e.request(guest, e.room.ID, cookie, "Ada"); err != nil {
 			t.Fatalf("request %d: %v", i+1, err)
 		}
 	}
 	e.clock.Advance(10 * time.Second)
-	_, err := e.svc.RequestEntry(ctx, guest, e.room.ID, cookie, "Ada")
+	_, err := e.request(guest, e.room.ID, cookie, "Ada")
 	var ae *apperr.Error
 	var te *lobby.ThrottleError
 	if !errors.As(err, &ae) || ae.Kind != apperr.Throttled || ae.Msg != "Request was throttled. Expected available in 50 seconds." || !errors.As(err, &te) || te.WaitSeconds() != 50 {
 		t.Fatalf("third request: %v", err)
 	}
 	for range 2 { // a signed-in user has a bucket of its own, whatever the cookie
-		if _, err := e.svc.RequestEntry(ctx, other, e.room.ID, cookie, "Ada"); err != nil {
+		if _, err := e.request(other, e.room.ID, cookie, "Ada"); err != nil {
 			t.Fatalf("user bucket: %v", err)
 		}
 	}
-	if _, err := e.svc.RequestEntry(ctx, other, e.room.ID, rooms.NewID(), "Ada"); !apperr.Is(err, apperr.Throttled) {
+	if _, err := e.request(other, e.room.ID, rooms.NewID(), "Ada"); !apperr.Is(err, apperr.Throttled) {
 		t.Fatalf("user's third request: %v", err)
 	}
 	e.clock.Advance(50 * time.Second)
-	if _, err := e.svc.RequestEntry(ctx, guest, e.room.ID, cookie, "Ada"); err != nil {
+	if _, err := e.request(guest, e.room.ID, cookie, "Ada"); err != nil {
 		t.Fatalf("after the window: %v", err)
 	}
 }
@@ -177,7 +178,7 @@ func TestThrottle(t *testing.T) {
 func TestDecide(t *testing.T) {
 	knock := func(t *testing.T, e *env) string {
 		t.Helper()
-		res, err := e.svc.RequestEntry(ctx, guest, e.room.ID, "", "Ada")
+		res, err := e.request(guest, e.room.ID, "", "Ada")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -213,7 +214,7 @@ func TestDecide(t *testing.T) {
 		e.clock.Advance(3 * time.Second)
 		keyed(t, e.svc.Decide(ctx, owner, e.room.ID, lobby.Decision{ParticipantID: &id, AllowEntry: ptr(true)}),
 			apperr.NotFound, lobby.ParticipantNotFoundMessage)
-		res, err := e.svc.RequestEntry(ctx, guest, e.room.ID, id, "Ada")
+		res, err := e.request(guest, e.room.ID, id, "Ada")
 		if err != nil || res.Status != lobby.Waiting {
 			t.Fatalf("knock after expiry = %+v, %v", res, err)
 		}
@@ -238,11 +239,11 @@ func TestDecide(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.clock.Advance(4 * time.Second)
-		if res, _ := e.svc.RequestEntry(ctx, guest, e.room.ID, id, "Ada"); res.Status != lobby.Denied {
+		if res, _ := e.request(guest, e.room.ID, id, "Ada"); res.Status != lobby.Denied {
 			t.Fatalf("at 4 s = %+v", res)
 		}
 		e.clock.Advance(time.Second)
-		if res, _ := e.svc.RequestEntry(ctx, guest, e.room.ID, id, "Ada"); res.Status != lobby.Waiting {
+		if res, _ := e.request(guest, e.room.ID, id, "Ada"); res.Status != lobby.Waiting {
 			t.Fatalf("at 5 s = %+v", res)
 		}
 	})
@@ -253,11 +254,11 @@ func TestDecide(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.clock.Advance(6*time.Hour - time.Second)
-		if res, _ := e.svc.RequestEntry(ctx, guest, e.room.ID, id, "Ada"); res.Status != lobby.Accepted {
+		if res, _ := e.request(guest, e.room.ID, id, "Ada"); res.Status != lobby.Accepted {
 			t.Fatalf("before 6 h = %+v", res)
 		}
 		e.clock.Advance(time.Second)
-		if res, _ := e.svc.RequestEntry(ctx, guest, e.room.ID, id, "Ada"); res.Status != lobby.Waiting {
+		if res, _ := e.request(guest, e.room.ID, id, "Ada"); res.Status != lobby.Waiting {
 			t.Fatalf("at 6 h = %+v", res)
 		}
 	})
@@ -265,15 +266,15 @@ func TestDecide(t *testing.T) {
 
 func TestClear(t *testing.T) {
 	e := newEnv(t, rooms.Restricted, lobby.Options{})
-	a, _ := e.svc.RequestEntry(ctx, guest, e.room.ID, "", "A")
-	b, _ := e.svc.RequestEntry(ctx, guest, e.room.ID, "", "B")
+	a, _ := e.request(guest, e.room.ID, "", "A")
+	b, _ := e.request(guest, e.room.ID, "", "B")
 	if err := e.svc.Decide(ctx, owner, e.room.ID, lobby.Decision{ParticipantID: &a.ID, AllowEntry: ptr(true)}); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.svc.ClearParticipant(ctx, e.room.ID, a.ID); err != nil {
 		t.Fatal(err)
 	}
-	if res, _ := e.svc.RequestEntry(ctx, guest, e.room.ID, a.ID, "A"); res.Status != lobby.Waiting {
+	if res, _ := e.request(guest, e.room.ID, a.ID, "A"); res.Status != lobby.Waiting {
 		t.Fatalf("removed participant = %+v, want waiting again", res)
 	}
 	if err := e.svc.ClearRoom(ctx, e.room.ID); err != nil {

@@ -17,8 +17,8 @@ import (
 // role are re-read every Recheck, so a room turned public admits its waiting
 // guests (a room's streams share one read of its row per Recheck/5). After a
 // final status (accepted or denied) nothing more is sent.
-func (s *Service) WatchEntry(ctx context.Context, p auth.Principal, roomIDOrSlug, participantID, username string, send func(Result) error) error {
-	k, err := s.prepare(ctx, p, roomIDOrSlug, participantID, username)
+func (s *Service) WatchEntry(ctx context.Context, p auth.Principal, kn Knock, send func(Result) error) error {
+	k, err := s.prepare(ctx, p, kn)
 	if err != nil {
 		return err
 	}

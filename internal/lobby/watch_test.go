@@ -39,7 +39,7 @@ func TestWatchEntryAndWaiting(t *testing.T) {
 	guestDone := make(chan error, 1)
 	id := rooms.NewID()
 	go func() {
-		guestDone <- e.svc.WatchEntry(ctx, guest, e.room.ID, id, "Ada", func(r lobby.Result) error { results <- r; return nil })
+		guestDone <- e.svc.WatchEntry(ctx, guest, lobby.Knock{Room: e.room.ID, Cookie: e.svc.Cookie(id), Username: "Ada"}, func(r lobby.Result) error { results <- r; return nil })
 	}()
 	if r := next(t, results, "first status"); r.Status != lobby.Waiting || r.ID != id {
 		t.Fatalf("first status = %+v", r)
@@ -92,7 +92,7 @@ func TestWatchEntryKeepsEntryAlive(t *testing.T) {
 	id := rooms.NewID()
 	done := make(chan error, 1)
 	go func() {
-		done <- svc.WatchEntry(ctx, guest, e.room.ID, id, "Ada", func(r lobby.Result) error { results <- r; return nil })
+		done <- svc.WatchEntry(ctx, guest, lobby.Knock{Room: e.room.ID, Cookie: svc.Cookie(id), Username: "Ada"}, func(r lobby.Result) error { results <- r; return nil })
 	}()
 	next(t, spy.knocks, "first knock")
 	next(t, results, "first status")

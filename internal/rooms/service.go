@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"log/slog"
-	"strings"
 
 	"meet/internal/apperr"
 	"meet/internal/auth"
@@ -99,8 +98,12 @@ func CanJoinDirectly(level AccessLevel, authenticated bool, role Role) bool {
 }
 
 // Retrieve returns the room as the principal sees it. username is the display
-// name asked for with ?username= (empty for the default).
+// name asked for with ?username= (empty for the default); a name longer than
+// MaxDisplayNameLength is Invalid on "username".
 func (s *Service) Retrieve(ctx context.Context, p auth.Principal, idOrSlug, username string) (View, error) {
+	if _, err := DisplayName("username", username); err != nil {
+		return View{}, err
+	}
 	room, err := s.Lookup(ctx, idOrSlug)
 	if apperr.Is(err, apperr.NotFound) {
 		return s.unregistered(p, idOrSlug, username)
@@ -149,13 +152,18 @@ func (s *Service) view(ctx context.Context, p auth.Principal, room *Room, userna
 // Join mints the LiveKit block for a participant. room is nil for an
 // unregistered room named slug. identity is the lobby participant id for
 // guests who have one; signed-in users always join as their sub, and guests
-// without an id get a random one. username is the requested display name.
+// without an id get a random one. username is the requested display name
+// (Invalid on "username" when longer than MaxDisplayNameLength: every name
+// that reaches a token passes here).
 func (s *Service) Join(room *Room, slug string, p auth.Principal, role Role, identity, username, color string) (LiveKitInfo, error) {
 	lkRoom, cfg := slug, Configuration{}
 	if room != nil {
 		lkRoom, cfg = room.ID, room.Configuration
 	}
-	name := strings.TrimSpace(username)
+	name, err := DisplayName("username", username)
+	if err != nil {
+		return LiveKitInfo{}, err
+	}
 	if p.Authenticated() {
 		identity = p.Sub
 		if name == "" || !s.opts.AuthenticatedCanEditName {
