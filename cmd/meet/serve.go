@@ -85,11 +85,17 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		IgnoreIdentities: []string{recorderadapter.Identity},
 	}, log)
 
+	denyList := newDenyList(rdb)
 	roomSvc := rooms.NewService(db, db, tokens, lkClient, rooms.Options{
 		DefaultAccessLevel:       rooms.AccessLevel(cfg.Rooms.DefaultAccessLevel),
 		AllowUnregistered:        cfg.Rooms.AllowUnregistered,
 		AuthenticatedCanEditName: cfg.Rooms.AuthenticatedCanEditName,
+		Call:                     lkClient, Accounts: db, DenyList: denyList,
+		DenyTTL: rooms.DenyTTLFor(cfg.LiveKit.TokenTTL), MoveOutOnDemotion: md.adminAPIExposed(cfg),
 	}, log)
+	if md.proxy != nil {
+		md.proxy = livekit.GuardSignal(md.proxy, md.apiKey, md.apiSecret, denyList, log)
+	}
 
 	lobbySvc, loops := newLobby(cfg, rdb, roomSvc, lkClient, log)
 	var sessions auth.SessionStore = db
@@ -246,6 +252,16 @@ func newLobby(cfg *config.Config, rdb *redis.Client, roomSvc *rooms.Service, lk 
 		WaitingTTL: cfg.Lobby.WaitingTimeout, AcceptedTTL: cfg.Lobby.AcceptedTimeout,
 		DeniedTTL: cfg.Lobby.DeniedTimeout, ThrottleLimit: cfg.Lobby.RequestEntryPerMin,
 	}), loops
+}
+
+// newDenyList keeps removals from calls in Redis when configured, so that
+// every replica (and the SFU's signalling behind each) refuses them, else in
+// memory.
+func newDenyList(rdb *redis.Client) rooms.DenyList {
+	if rdb != nil {
+		return cache.NewDenyListRedis(rdb, "meet:deny:")
+	}
+	return cache.NewDenyListMemory(nil)
 }
 
 // purgeSessions deletes expired database sessions every ten minutes until ctx ends.

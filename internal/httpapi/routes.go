@@ -35,6 +35,7 @@ func (s *Server) routes() {
 	m.Handle("DELETE "+api+"/rooms/{id}/{$}", s.handleRoomDelete())
 	if s.Participants != nil {
 		m.Handle("POST "+api+"/rooms/{id}/remove-participant/{$}", s.handleRemoveParticipant())
+		m.Handle("POST "+api+"/rooms/{id}/update-participant-role/{$}", s.handleUpdateParticipantRole())
 	}
 	if s.LiveKitSignal != nil {
 		m.Handle("/rtc", s.LiveKitSignal)

@@ -28,7 +28,7 @@ const (
 // in brackets.
 type Options struct {
 	WaitingTTL  time.Duration // a waiting entry without a poll disappears after this [3 s]
-	AcceptedTTL time.Duration // an admission lasts this long (the LiveKit token's lifetime) [6 h]
+	AcceptedTTL time.Duration // an admission lets the guest fetch new tokens this long [6 h]; removal ends it sooner
 	DeniedTTL   time.Duration // a refusal lasts this long, then the guest may knock again [5 s]
 	// ThrottleLimit requests per ThrottleWindow are allowed per user or per
 	// lobby cookie on request-entry [150 per minute]; a negative limit disables it.
@@ -222,7 +222,7 @@ func (s *Service) evaluate(ctx context.Context, k knock) (Result, error) {
 			return Result{}, err
 		}
 		e.Status = Accepted // in the answer only: nothing is stored for direct joins
-		return s.admitted(k, e)
+		return s.admitted(ctx, k, e)
 	}
 	e, created, err := s.store.Knock(ctx, k.room.ID, Entry{
 		ID: k.id, Username: k.username, Status: Waiting, Color: rooms.ColorFor(k.id),
@@ -235,15 +235,15 @@ func (s *Service) evaluate(ctx context.Context, k knock) (Result, error) {
 		s.publish(ctx, Event{Room: k.room.ID, Participant: k.id})
 	}
 	if e.Status == Accepted {
-		return s.admitted(k, e)
+		return s.admitted(ctx, k, e)
 	}
 	return Result{Entry: e}, nil
 }
 
 // admitted mints the LiveKit block of an accepted guest, with the name asked
 // for now and the colour stored at the knock.
-func (s *Service) admitted(k knock, e Entry) (Result, error) {
-	info, err := s.rooms.Join(k.room, k.room.Slug, k.p, k.role, e.ID, k.username, e.Color)
+func (s *Service) admitted(ctx context.Context, k knock, e Entry) (Result, error) {
+	info, err := s.rooms.Join(ctx, k.room, k.room.Slug, k.p, k.role, e.ID, k.username, e.Color)
 	if err != nil {
 		return Result{}, err
 	}
@@ -403,6 +403,13 @@ func (s *Service) Decide(ctx context.Context, p auth.Principal, roomIDOrSlug str
 	case err != nil:
 		return err
 	case before.Status == Waiting:
+		if to == Accepted {
+			// Admitting a guest who was removed from the call lets it back
+			// in: the host decided again, knowing who it is.
+			if err := s.rooms.Readmit(ctx, room.ID, id); err != nil {
+				return err
+			}
+		}
 		s.publish(ctx, Event{Room: room.ID, Participant: id})
 		return nil
 	case before.Status == to:
