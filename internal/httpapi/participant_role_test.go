@@ -371,5 +371,7 @@ type failingDenyList struct{}
 var errDenyDown = apperr.Wrap(apperr.Unavailable, "The service is temporarily unavailable.", errors.New("redis down"))
 
 func (failingDenyList) Deny(context.Context, string, string, time.Duration) error { return errDenyDown }
-func (failingDenyList) Denied(context.Context, string, string) (bool, error)    { return false, errDenyDown }
-func (failingDenyList) Allow(context.Context, string, string) error              { return errDenyDown }
+func (failingDenyList) Denied(context.Context, string, string) (bool, error) {
+	return false, errDenyDown
+}
+func (failingDenyList) Allow(context.Context, string, string) error { return errDenyDown }
