@@ -68,13 +68,11 @@ func (c *Client) Remove(ctx context.Context, lkRoom, identity string) error {
 	return c.RemoveParticipant(ctx, lkRoom, identity)
 }
 
-// ordinary reports whether p is a person's participant that meet manages.
+// ordinary reports whether p is a person's participant that meet manages:
+// a standard participant (not an agent, egress, ingress or SIP one) that is
+// not hidden (meet's recorder joins hidden).
 func ordinary(p *lkproto.ParticipantInfo) bool {
-	if p.Kind != lkproto.ParticipantInfo_STANDARD {
-		return false
-	}
-	perm := p.Permission
-	return perm == nil || (!perm.Hidden && !perm.Recorder && !perm.Agent)
+	return p.Kind == lkproto.ParticipantInfo_STANDARD && (p.Permission == nil || !p.Permission.Hidden)
 }
 
 func memberFromProto(p *lkproto.ParticipantInfo) rooms.CallMember {
