@@ -65,6 +65,22 @@ func startMedia(ctx context.Context, cfg *config.Config, publicURL *url.URL, lis
 	return m, nil
 }
 
+// adminAPIExposed reports whether clients can reach LiveKit's server API,
+// where a token's roomAdmin claim counts: always with an external LiveKit;
+// with the embedded SFU only when it binds a non-loopback address (meet
+// itself forwards nothing but signalling to it).
+func (m *media) adminAPIExposed(cfg *config.Config) bool {
+	if m.embedded == nil {
+		return true
+	}
+	bind := cfg.LiveKit.Embedded.BindAddress
+	if bind == "" {
+		return false // the embedded SFU's default, 127.0.0.1
+	}
+	ip := net.ParseIP(bind)
+	return ip == nil || !ip.IsLoopback()
+}
+
 func (m *media) stop() {
 	if m.embedded != nil {
 		m.embedded.Stop()

@@ -86,11 +86,17 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		IgnoreIdentities: []string{recorderadapter.Identity},
 	}, log)
 
+	denyList := newDenyList(rdb)
 	roomSvc := rooms.NewService(db, db, tokens, lkClient, rooms.Options{
 		DefaultAccessLevel:       rooms.AccessLevel(cfg.Rooms.DefaultAccessLevel),
 		AllowUnregistered:        cfg.Rooms.AllowUnregistered,
 		AuthenticatedCanEditName: cfg.Rooms.AuthenticatedCanEditName,
+		Call:                     lkClient, Accounts: db, DenyList: denyList,
+		DenyTTL: rooms.DenyTTLFor(cfg.LiveKit.TokenTTL), MoveOutOnDemotion: md.adminAPIExposed(cfg),
 	}, log)
+	if md.proxy != nil {
+		md.proxy = livekit.GuardSignal(md.proxy, md.apiKey, md.apiSecret, denyList, log)
+	}
 
 	lobbySvc, loops := newLobby(cfg, rdb, roomSvc, lkClient, []byte(secretKey), log)
 	var sessions auth.SessionStore = db
@@ -273,6 +279,16 @@ func offIfZero(n int) int {
 		return -1
 	}
 	return n
+}
+
+// newDenyList keeps removals from calls in Redis when configured, so that
+// every replica (and the SFU's signalling behind each) refuses them, else in
+// memory.
+func newDenyList(rdb *redis.Client) rooms.DenyList {
+	if rdb != nil {
+		return cache.NewDenyListRedis(rdb, "meet:deny:")
+	}
+	return cache.NewDenyListMemory(nil)
 }
 
 // purgeSessions deletes expired database sessions every ten minutes until ctx ends.

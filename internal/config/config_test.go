@@ -19,7 +19,7 @@ func TestLoadDefaults(t *testing.T) {
 	if c.Addr != ":8080" || c.DataDir != "./data" || c.DatabaseURL != "" || c.LogFormat != "text" {
 		t.Errorf("unexpected defaults: addr=%q data=%q db=%q log=%q", c.Addr, c.DataDir, c.DatabaseURL, c.LogFormat)
 	}
-	if c.Session.TTL != 12*time.Hour || c.LiveKit.TokenTTL != 6*time.Hour || c.Lobby.WaitingTimeout != 3*time.Second {
+	if c.Session.TTL != 12*time.Hour || c.LiveKit.TokenTTL != 10*time.Minute || c.Lobby.WaitingTimeout != 3*time.Second {
 		t.Errorf("unexpected durations: %v %v %v", c.Session.TTL, c.LiveKit.TokenTTL, c.Lobby.WaitingTimeout)
 	}
 	if !c.Rooms.AllowUnregistered || c.Rooms.DefaultAccessLevel != "public" || !c.Local.Enabled(c.OIDC) {

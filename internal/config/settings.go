@@ -128,7 +128,7 @@ var settings = append([]setting{
 	{env: "MEET_LIVEKIT_PUBLIC_URL", def: "", help: "LiveKit URL browsers connect to, when it differs from MEET_LIVEKIT_URL", apply: str(func(c *Config) *string { return &c.LiveKit.PublicURL })},
 	{env: "MEET_LIVEKIT_API_KEY", def: "", help: "LiveKit API key (required with MEET_LIVEKIT_URL)", apply: str(func(c *Config) *string { return &c.LiveKit.APIKey })},
 	{env: "MEET_LIVEKIT_API_SECRET", def: "", help: "LiveKit API secret (required with MEET_LIVEKIT_URL)", secret: true, apply: str(func(c *Config) *string { return &c.LiveKit.APISecret })},
-	{env: "MEET_LIVEKIT_TOKEN_TTL", def: "6h", help: "lifetime of LiveKit join tokens", apply: duration(func(c *Config) *time.Duration { return &c.LiveKit.TokenTTL })},
+	{env: "MEET_LIVEKIT_TOKEN_TTL", def: "10m", help: "lifetime of LiveKit join tokens (LiveKit refreshes them while connected; a removal lasts this long plus 2 min, at least 12 min)", apply: duration(func(c *Config) *time.Duration { return &c.LiveKit.TokenTTL })},
 	{env: "MEET_LIVEKIT_WEBHOOK_FILTER", def: "", help: "only handle LiveKit webhooks whose room name matches this regular expression", apply: str(func(c *Config) *string { return &c.LiveKit.WebhookFilterRegex })},
 	{env: "MEET_LIVEKIT_BIND", def: "127.0.0.1", help: "in-process SFU: address its signalling port binds", apply: str(func(c *Config) *string { return &c.LiveKit.Embedded.BindAddress })},
 	{env: "MEET_LIVEKIT_PORT", def: "7880", help: "in-process SFU: signalling port (TCP)", apply: integer(func(c *Config) *int { return &c.LiveKit.Embedded.Port })},

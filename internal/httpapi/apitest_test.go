@@ -198,6 +198,7 @@ func newAPIEnv(t testing.TB, e storagetest.Engine, opts ...envOption) *apiEnv {
 	if !cfg.realClock {
 		db.SetClock((&testClock{t: time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)}).Now)
 	}
+	cfg.rooms.Accounts = db // the users of this database are the call's signed-in participants
 	env := &apiEnv{db: db, media: &fakeMediaServer{}, logs: &lockedBuffer{}}
 	log := slog.New(slog.NewJSONHandler(env.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	tokens := livekit.NewTokenIssuer(livekit.TokenOptions{APIKey: lkKey, APISecret: lkSecret, PublicURL: lkURL})

@@ -17,7 +17,10 @@ type ParticipantControl interface {
 
 // handleRemoveParticipant is POST rooms/{id}/remove-participant/: a room's
 // owner or administrator disconnects a participant. A guest removed this way
-// loses their lobby admission too, so they must knock again.
+// loses their lobby admission too, so they must knock again, and the
+// participant's identity is refused new tokens (and, with the embedded SFU,
+// signalling with the tokens it holds) until the removal expires or a host
+// admits it again (rooms.Service.Deny).
 func (s *Server) handleRemoveParticipant() http.Handler {
 	return s.api(func(w http.ResponseWriter, r *http.Request) error {
 		p := auth.FromContext(r.Context())
@@ -41,7 +44,14 @@ func (s *Server) handleRemoveParticipant() http.Handler {
 		if err != nil {
 			return err
 		}
+		denied, err := s.Rooms.Deny(r.Context(), room, identity)
+		if err != nil {
+			return err
+		}
 		err = s.Participants.RemoveParticipant(r.Context(), room.ID, identity)
+		if err != nil && denied {
+			s.undoDeny(r.Context(), room.ID, identity)
+		}
 		switch {
 		case apperr.Is(err, apperr.NotFound):
 			return apperr.Keyed(apperr.NotFound, "error", "Participant not found")
@@ -56,4 +66,12 @@ func (s *Server) handleRemoveParticipant() http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "success"})
 		return nil
 	})
+}
+
+// undoDeny lifts a removal whose participant could not be removed, so that
+// a failed or mistaken removal keeps nobody out.
+func (s *Server) undoDeny(ctx context.Context, roomID, identity string) {
+	if err := s.Rooms.Readmit(ctx, roomID, identity); err != nil {
+		s.log.WarnContext(ctx, "removal not lifted after a failed removal", "room_id", roomID, "err", err)
+	}
 }

@@ -41,6 +41,7 @@ func (s *Server) routes() {
 	m.Handle("POST "+api+"/rooms/{id}/invite/{$}", s.handleRoomInvite())
 	if s.Participants != nil {
 		m.Handle("POST "+api+"/rooms/{id}/remove-participant/{$}", s.handleRemoveParticipant())
+		m.Handle("POST "+api+"/rooms/{id}/update-participant-role/{$}", s.handleUpdateParticipantRole())
 	}
 	if s.LiveKitSignal != nil {
 		m.Handle("/rtc", s.LiveKitSignal)

@@ -11,8 +11,15 @@ import (
 )
 
 // DefaultTokenTTL is how long a join token stays valid when TokenOptions.TTL
-// is zero: six hours, LiveKit's own default and the reference's.
-const DefaultTokenTTL = 6 * time.Hour
+// is zero: ten minutes, not the reference's six hours, so that a removal or
+// a demotion also ends what a token allows soon. Connected participants do
+// not need long tokens: LiveKit (1.13.5, service/roommanager.go) sends each
+// one a fresh token every 5 minutes, valid 10 minutes, built from its
+// current grants; a client reconnecting or resuming uses the newest one.
+// Ten minutes is also that refreshed token's lifetime, so the longest any
+// token outlives a removal is the same whether it was issued by meet or
+// refreshed by LiveKit (see rooms.DenyTTLFor).
+const DefaultTokenTTL = 10 * time.Minute
 
 // TokenOptions configures a TokenIssuer.
 type TokenOptions struct {

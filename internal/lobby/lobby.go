@@ -98,13 +98,16 @@ type Notifier interface {
 }
 
 // Rooms is what the lobby needs from the rooms rules (*rooms.Service
-// implements it): finding a room, the caller's role, the host check, and
-// minting a LiveKit join block.
+// implements it): finding a room, the caller's role, the host check,
+// minting a LiveKit join block, and lifting a removal when a host admits the
+// removed guest again.
 type Rooms interface {
 	Lookup(ctx context.Context, idOrSlug string) (*rooms.Room, error)
 	RoleOf(ctx context.Context, p auth.Principal, roomID string) (rooms.Role, error)
 	Authorize(ctx context.Context, p auth.Principal, idOrSlug string) (*rooms.Room, rooms.Role, error)
-	Join(room *rooms.Room, slug string, p auth.Principal, role rooms.Role, identity, username, color string) (rooms.LiveKitInfo, error)
+	Join(ctx context.Context, room *rooms.Room, slug string, p auth.Principal, role rooms.Role, identity, username, color string) (rooms.LiveKitInfo, error)
+	// Readmit lifts a removal from the call (see rooms.Service.Deny).
+	Readmit(ctx context.Context, lkRoom, identity string) error
 }
 
 var _ Rooms = (*rooms.Service)(nil)

@@ -27,7 +27,7 @@ const (
 // in brackets.
 type Options struct {
 	WaitingTTL  time.Duration // a waiting entry without a poll disappears after this [3 s]
-	AcceptedTTL time.Duration // an admission lasts this long (the LiveKit token's lifetime) [6 h]
+	AcceptedTTL time.Duration // an admission lets the guest fetch new tokens this long [6 h]; removal ends it sooner
 	DeniedTTL   time.Duration // a refusal lasts this long, then the guest may knock again [5 s]
 	// ThrottleLimit requests per ThrottleWindow are allowed per user or per
 	// lobby cookie on request-entry [150 per minute]; a negative limit disables it.
@@ -254,7 +254,7 @@ func (s *Service) evaluate(ctx context.Context, k checked) (Result, error) {
 		}
 		e.Status = Accepted // in the answer only: nothing is stored for direct joins
 		// Nobody had to admit a direct join: the name asked for now stands.
-		return s.admitted(k, e, k.username)
+		return s.admitted(ctx, k, e, k.username)
 	}
 	e, created, err := s.store.Knock(ctx, k.room.ID, Entry{
 		ID: k.id, Username: k.username, Status: Waiting, Color: rooms.ColorFor(k.id),
@@ -270,15 +270,15 @@ func (s *Service) evaluate(ctx context.Context, k checked) (Result, error) {
 		// The host admitted the name it was shown (the stored entry's): a
 		// guest cannot knock as "Ada" and join as someone else. Renaming
 		// later goes through the API, in front of everyone.
-		return s.admitted(k, e, e.Username)
+		return s.admitted(ctx, k, e, e.Username)
 	}
 	return Result{Entry: e, Cookie: k.cookie}, nil
 }
 
 // admitted mints the LiveKit block of an accepted guest, with the given name
 // and the colour stored at the knock.
-func (s *Service) admitted(k checked, e Entry, name string) (Result, error) {
-	info, err := s.rooms.Join(k.room, k.room.Slug, k.p, k.role, e.ID, name, e.Color)
+func (s *Service) admitted(ctx context.Context, k checked, e Entry, name string) (Result, error) {
+	info, err := s.rooms.Join(ctx, k.room, k.room.Slug, k.p, k.role, e.ID, name, e.Color)
 	if err != nil {
 		return Result{}, err
 	}
@@ -438,6 +438,13 @@ func (s *Service) Decide(ctx context.Context, p auth.Principal, roomIDOrSlug str
 	case err != nil:
 		return err
 	case before.Status == Waiting:
+		if to == Accepted {
+			// Admitting a guest who was removed from the call lets it back
+			// in: the host decided again, knowing who it is.
+			if err := s.rooms.Readmit(ctx, room.ID, id); err != nil {
+				return err
+			}
+		}
 		s.publish(ctx, Event{Room: room.ID, Participant: id})
 		return nil
 	case before.Status == to:

@@ -48,7 +48,11 @@ func (s *Service) CreateAccess(ctx context.Context, p auth.Principal, a *Access)
 		return apperr.New(apperr.Forbidden, OnlyOwnersAssignOwners)
 	}
 	a.ID = NewID()
-	return s.store.CreateAccess(ctx, a)
+	if err := s.store.CreateAccess(ctx, a); err != nil {
+		return err
+	}
+	s.syncAccess(ctx, a.RoomID, a.UserID, NoRole, a.Role)
+	return nil
 }
 
 // UpdateAccessRole changes an access's role (its user and room never change).
@@ -69,7 +73,12 @@ func (s *Service) UpdateAccessRole(ctx context.Context, p auth.Principal, id str
 	if newRole == Owner && callerRole != Owner {
 		return nil, apperr.New(apperr.Forbidden, OnlyOwnersAssignOwners)
 	}
-	return s.store.UpdateAccessRole(ctx, id, newRole)
+	updated, err := s.store.UpdateAccessRole(ctx, id, newRole)
+	if err != nil {
+		return nil, err
+	}
+	s.syncAccess(ctx, updated.RoomID, updated.UserID, a.Role, updated.Role)
+	return updated, nil
 }
 
 // DeleteAccess removes an access. An owner access may be removed only by its
@@ -82,7 +91,26 @@ func (s *Service) DeleteAccess(ctx context.Context, p auth.Principal, id string)
 	if a.Role == Owner && a.UserID != p.UserID {
 		return errNoPermission
 	}
-	return s.store.DeleteAccess(ctx, id)
+	if err := s.store.DeleteAccess(ctx, id); err != nil {
+		return err
+	}
+	s.syncAccess(ctx, a.RoomID, a.UserID, a.Role, NoRole)
+	return nil
+}
+
+// syncAccess applies a changed access to the call in progress, so that a
+// demoted or removed administrator loses its rights at once rather than when
+// its token expires. Failures are logged: the access change stands.
+func (s *Service) syncAccess(ctx context.Context, roomID, userID string, before, after Role) {
+	if s.opts.Call == nil || before == after {
+		return
+	}
+	room, err := s.store.RoomByID(ctx, roomID)
+	if err != nil {
+		s.log.WarnContext(ctx, "access change not synced to the call", "room_id", roomID, "err", err)
+		return
+	}
+	s.syncUser(ctx, room, userID, before, after)
 }
 
 // managedAccess loads an access the principal administers: 401 for anonymous

@@ -86,7 +86,8 @@ type UpdateInput struct {
 // Update changes a room. Only its owners and administrators may; renaming
 // recomputes the slug. When the access level or the configuration changes,
 // both are merged into the LiveKit room's metadata so connected clients see
-// the new settings; a LiveKit failure is logged and never fails the update.
+// the new settings, and every connected participant gets the permissions its
+// role has under them; a LiveKit failure is logged and never fails the update.
 func (s *Service) Update(ctx context.Context, p auth.Principal, idOrSlug string, in UpdateInput) (View, error) {
 	room, role, err := s.authorize(ctx, p, idOrSlug)
 	if err != nil {
@@ -124,6 +125,9 @@ func (s *Service) Update(ctx context.Context, p auth.Principal, idOrSlug string,
 		case err != nil:
 			s.log.WarnContext(ctx, "room metadata sync failed", "room_id", room.ID, "err", err)
 		}
+	}
+	if mediaChanged {
+		s.syncCall(ctx, room)
 	}
 	return s.view(ctx, p, room, "", true)
 }

@@ -1,6 +1,7 @@
 package rooms_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -37,7 +38,7 @@ func TestJoinCapsDisplayNames(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			spy.grants = nil
-			_, err := svc.Join(nil, "hall", auth.Principal{}, rooms.NoRole, "", c.username, "")
+			_, err := svc.Join(context.Background(), nil, "hall", auth.Principal{}, rooms.NoRole, "", c.username, "")
 			if c.ok {
 				if err != nil || len(spy.grants) != 1 || spy.grants[0].Name != strings.TrimSpace(c.username) {
 					t.Fatalf("got %v, %d grants", err, len(spy.grants))

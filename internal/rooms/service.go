@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"log/slog"
+	"time"
 
 	"meet/internal/apperr"
 	"meet/internal/auth"
@@ -17,6 +18,35 @@ type Options struct {
 	AllowUnregistered bool
 	// AuthenticatedCanEditName lets signed-in users choose their display name.
 	AuthenticatedCanEditName bool
+
+	// The call in progress. These are collaborators rather than settings;
+	// they travel here so that NewService keeps one shape for every caller
+	// (most tests need none of them). Each may be nil: nothing is synced to
+	// the call, nobody is refused.
+
+	// Call updates connected participants when their role or the room's
+	// settings change.
+	Call Call
+	// Accounts finds the LiveKit identity of a user, for role changes.
+	Accounts Accounts
+	// DenyList keeps removed participants out of the call for DenyTTL.
+	DenyList DenyList
+	// DenyTTL is how long a removal lasts; it must cover the lifetime of
+	// every token the participant may hold (see DenyTTLFor).
+	DenyTTL time.Duration
+	// MoveOutOnDemotion disconnects a participant whose role drops below
+	// administrator, so that it reconnects with a token without LiveKit's
+	// roomAdmin claim. Needed when clients can reach LiveKit's server API
+	// (an external LiveKit); the embedded SFU's API is not reachable by them.
+	MoveOutOnDemotion bool
+}
+
+// DenyTTLFor is how long a removal must last when join tokens live tokenTTL:
+// LiveKit re-issues tokens to connected participants every 5 minutes, each
+// valid max(10 min, what remained of the original), and accepts them with a
+// minute of clock leeway; one more minute covers the removal's own latency.
+func DenyTTLFor(tokenTTL time.Duration) time.Duration {
+	return max(tokenTTL, 10*time.Minute) + 2*time.Minute
 }
 
 // Preferences gives the room defaults a user keeps (users.Store implements it).
@@ -106,7 +136,7 @@ func (s *Service) Retrieve(ctx context.Context, p auth.Principal, idOrSlug, user
 	}
 	room, err := s.Lookup(ctx, idOrSlug)
 	if apperr.Is(err, apperr.NotFound) {
-		return s.unregistered(p, idOrSlug, username)
+		return s.unregistered(ctx, p, idOrSlug, username)
 	}
 	if err != nil {
 		return View{}, err
@@ -114,14 +144,14 @@ func (s *Service) Retrieve(ctx context.Context, p auth.Principal, idOrSlug, user
 	return s.view(ctx, p, room, username, true)
 }
 
-func (s *Service) unregistered(p auth.Principal, idOrSlug, username string) (View, error) {
+func (s *Service) unregistered(ctx context.Context, p auth.Principal, idOrSlug, username string) (View, error) {
 	slug := Slugify(idOrSlug)
 	if !s.opts.AllowUnregistered || slug == "" || LooksLikeUUID(slug) || len(slug) > MaxSlugLength {
 		// A UUID-shaped name would share a LiveKit room with a registered room
 		// and skip its lobby, so it never names an unregistered room.
 		return View{}, apperr.New(apperr.NotFound, NoRoomMessage)
 	}
-	info, err := s.Join(nil, slug, p, NoRole, "", username, "")
+	info, err := s.Join(ctx, nil, slug, p, NoRole, "", username, "")
 	if err != nil {
 		return View{}, err
 	}
@@ -140,7 +170,7 @@ func (s *Service) view(ctx context.Context, p auth.Principal, room *Room, userna
 		}
 	}
 	if CanJoinDirectly(room.AccessLevel, p.Authenticated(), role) {
-		info, err := s.Join(room, room.Slug, p, role, "", username, "")
+		info, err := s.Join(ctx, room, room.Slug, p, role, "", username, "")
 		if err != nil {
 			return View{}, err
 		}
@@ -153,9 +183,10 @@ func (s *Service) view(ctx context.Context, p auth.Principal, room *Room, userna
 // unregistered room named slug. identity is the lobby participant id for
 // guests who have one; signed-in users always join as their sub, and guests
 // without an id get a random one. username is the requested display name
-// (Invalid on "username" when longer than MaxDisplayNameLength: every name
-// that reaches a token passes here).
-func (s *Service) Join(room *Room, slug string, p auth.Principal, role Role, identity, username, color string) (LiveKitInfo, error) {
+// (Invalid on "username" when longer than MaxDisplayNameLength). An identity
+// removed from the call (see Deny) gets apperr.Forbidden with
+// RemovedMessage: every join token meet issues comes from here.
+func (s *Service) Join(ctx context.Context, room *Room, slug string, p auth.Principal, role Role, identity, username, color string) (LiveKitInfo, error) {
 	lkRoom, cfg := slug, Configuration{}
 	if room != nil {
 		lkRoom, cfg = room.ID, room.Configuration
@@ -179,6 +210,9 @@ func (s *Service) Join(room *Room, slug string, p auth.Principal, role Role, ide
 		if name == "" {
 			name = "Anonymous"
 		}
+	}
+	if err := s.checkNotDenied(ctx, lkRoom, identity); err != nil {
+		return LiveKitInfo{}, err
 	}
 	return s.tokens.Issue(GrantFor(lkRoom, cfg, Joiner{
 		Identity: identity, Name: name, Color: color, Role: role, Authenticated: p.Authenticated(),

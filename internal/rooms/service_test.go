@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"testing"
+	"time"
 
 	"meet/internal/apperr"
 	"meet/internal/rooms"
@@ -94,5 +95,19 @@ func TestNewServiceDefaultsToPublic(t *testing.T) {
 	s := rooms.NewService(nil, nil, nil, nil, rooms.Options{}, slog.New(slog.DiscardHandler))
 	if got := s.Options().DefaultAccessLevel; got != rooms.Public {
 		t.Fatalf("default access level %q, want public", got)
+	}
+}
+
+// TestDenyTTLForCoversEveryToken: a removal outlives both meet's tokens and
+// the ones LiveKit refreshes (10 minutes), with LiveKit's clock leeway.
+func TestDenyTTLForCoversEveryToken(t *testing.T) {
+	for ttl, want := range map[time.Duration]time.Duration{
+		time.Minute:      12 * time.Minute,
+		10 * time.Minute: 12 * time.Minute,
+		30 * time.Minute: 32 * time.Minute,
+	} {
+		if got := rooms.DenyTTLFor(ttl); got != want {
+			t.Errorf("DenyTTLFor(%v) = %v, want %v", ttl, got, want)
+		}
 	}
 }

@@ -6,6 +6,7 @@
 package livekittest
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -106,4 +107,30 @@ func (p *Participant) WaitForMediaFrom(t testing.TB, identity string, timeout ti
 			t.Fatalf("livekittest: no media from %s within %s", identity, timeout)
 		}
 	}
+}
+
+// Connect is Join that returns the SFU's refusal instead of failing the
+// test, for checks that a token no longer lets anyone in.
+func Connect(t testing.TB, wsURL, token string) (*Participant, error) {
+	t.Helper()
+	room, err := lksdk.ConnectToRoomWithToken(wsURL, token, lksdk.NewRoomCallback(), lksdk.WithDisableRegionDiscovery())
+	if err != nil {
+		return nil, err
+	}
+	t.Cleanup(room.Disconnect)
+	return &Participant{room: room, packets: make(chan string, 1)}, nil
+}
+
+// PublishSources are the sources the SFU currently lets the participant
+// publish, as it last told the participant (nil when it may publish none).
+func (p *Participant) PublishSources() []string {
+	perm := p.room.LocalParticipant.Permissions()
+	if perm == nil || !perm.CanPublish {
+		return nil
+	}
+	out := []string{}
+	for _, s := range perm.CanPublishSources {
+		out = append(out, strings.ToLower(s.String()))
+	}
+	return out
 }
