@@ -36,6 +36,13 @@ func (s *Server) routes() {
 	if s.Participants != nil {
 		m.Handle("POST "+api+"/rooms/{id}/remove-participant/{$}", s.handleRemoveParticipant())
 	}
+	if s.InCall != nil {
+		m.Handle("POST "+api+"/rooms/{id}/toggle-hand/{$}", s.handleToggleHand())
+		m.Handle("POST "+api+"/rooms/{id}/rename/{$}", s.handleRename())
+		m.Handle("POST "+api+"/rooms/{id}/mute-participant/{$}", s.handleMuteParticipant())
+		m.Handle("POST "+api+"/rooms/{id}/update-participant/{$}", s.handleUpdateParticipant())
+		m.Handle("POST "+api+"/rooms/{id}/lower-hands/{$}", s.handleLowerHands())
+	}
 	if s.LiveKitSignal != nil {
 		m.Handle("/rtc", s.LiveKitSignal)
 		m.Handle("/rtc/", s.LiveKitSignal)
