@@ -131,7 +131,10 @@ func startRecordingWorker(ctx context.Context, rs recordingSettings, db *storage
 	adapter := recorderadapter.New(recorderadapter.Options{
 		WSURL: lk.WSURL, APIKey: lk.APIKey, APISecret: lk.APISecret, Dir: rs.Dir, Log: log.With("component", "recorder"),
 	})
-	worker := recordings.NewWorker(svc, db, adapter, recordings.WorkerConfig{MaxDuration: rs.MaxDuration}, log.With("component", "recording_worker"))
+	worker := recordings.NewWorker(svc, db, adapter, recordings.WorkerConfig{
+		MaxDuration:  rs.MaxDuration,
+		RoomMetadata: livekit.NewClient(livekit.ClientOptions{URL: lk.WSURL, APIKey: lk.APIKey, APISecret: lk.APISecret}),
+	}, log.With("component", "recording_worker"))
 	var mailer recordings.Mailer
 	if rs.SMTP.Addr != "" {
 		mailer = recordings.NewSMTPMailer(rs.SMTP)

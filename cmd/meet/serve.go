@@ -118,6 +118,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		Web:   web.Handler(cfg.WebDir, log, md.publicURL),
 	}
 	deps.LobbyStreamsPerClient = offIfZero(cfg.Lobby.StreamsPerClient)
+	deps.InCall, deps.LiveKitTokens = livekit.NewCallControl(lkClient), livekit.NewTokenVerifier(md.apiKey, md.apiSecret)
 	rs := recordingSettingsFrom(cfg)
 	recSvc := newRecordingService(rs, db, roomSvc, secretKey, publicURL, log)
 	deps.Recordings = recSvc

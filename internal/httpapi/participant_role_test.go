@@ -18,11 +18,11 @@ import (
 	"meet/internal/storage/storagetest"
 )
 
-// fakeCall stands in for the SFU's participants: who is connected to which
+// fakeMembers stands in for the SFU's participants: who is connected to which
 // room, and every permission change and removal meet asks for. It is the
 // rooms.Call of the rooms service and the httpapi.ParticipantControl of the
 // server, so both see the same call.
-type fakeCall struct {
+type fakeMembers struct {
 	mu       sync.Mutex
 	members  map[string][]rooms.CallMember // by LiveKit room
 	regrants []rooms.JoinGrant
@@ -32,26 +32,26 @@ type fakeCall struct {
 }
 
 var (
-	_ rooms.Call                 = (*fakeCall)(nil)
-	_ httpapi.ParticipantControl = (*fakeCall)(nil)
+	_ rooms.Call                 = (*fakeMembers)(nil)
+	_ httpapi.ParticipantControl = (*fakeMembers)(nil)
 )
 
-func newFakeCall() *fakeCall { return &fakeCall{members: map[string][]rooms.CallMember{}} }
+func newFakeMembers() *fakeMembers { return &fakeMembers{members: map[string][]rooms.CallMember{}} }
 
 // join puts a participant in a room's call.
-func (f *fakeCall) join(room string, m rooms.CallMember) {
+func (f *fakeMembers) join(room string, m rooms.CallMember) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.members[room] = append(f.members[room], m)
 }
 
-func (f *fakeCall) Members(_ context.Context, room string) ([]rooms.CallMember, error) {
+func (f *fakeMembers) Members(_ context.Context, room string) ([]rooms.CallMember, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return slices.Clone(f.members[room]), nil
 }
 
-func (f *fakeCall) Member(_ context.Context, room, identity string) (rooms.CallMember, error) {
+func (f *fakeMembers) Member(_ context.Context, room, identity string) (rooms.CallMember, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, m := range f.members[room] {
@@ -62,7 +62,7 @@ func (f *fakeCall) Member(_ context.Context, room, identity string) (rooms.CallM
 	return rooms.CallMember{}, apperr.New(apperr.NotFound, "not found")
 }
 
-func (f *fakeCall) Regrant(_ context.Context, g rooms.JoinGrant) error {
+func (f *fakeMembers) Regrant(_ context.Context, g rooms.JoinGrant) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.regrantErr != nil {
@@ -77,11 +77,11 @@ func (f *fakeCall) Regrant(_ context.Context, g rooms.JoinGrant) error {
 	return nil
 }
 
-func (f *fakeCall) Remove(ctx context.Context, room, identity string) error {
+func (f *fakeMembers) Remove(ctx context.Context, room, identity string) error {
 	return f.RemoveParticipant(ctx, room, identity)
 }
 
-func (f *fakeCall) RemoveParticipant(_ context.Context, room, identity string) error {
+func (f *fakeMembers) RemoveParticipant(_ context.Context, room, identity string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	i := slices.IndexFunc(f.members[room], func(m rooms.CallMember) bool { return m.Identity == identity })
@@ -95,7 +95,7 @@ func (f *fakeCall) RemoveParticipant(_ context.Context, room, identity string) e
 
 // takeRegrants returns the permission changes so far, as (identity → what
 // it may publish, whether it has a room role) summaries, and forgets them.
-func (f *fakeCall) takeRegrants() map[string]grantSummary {
+func (f *fakeMembers) takeRegrants() map[string]grantSummary {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	out := map[string]grantSummary{}
@@ -113,11 +113,11 @@ type grantSummary struct {
 	CanPublish bool
 }
 
-// newCallEnv returns an API server whose rooms service acts on a fakeCall, with an
+// newMembersEnv returns an API server whose rooms service acts on a fakeMembers, with an
 // in-memory deny list.
-func newCallEnv(t *testing.T, e storagetest.Engine, moveOut bool) (*apiEnv, *fakeCall, *cache.DenyListMemory) {
+func newMembersEnv(t *testing.T, e storagetest.Engine, moveOut bool) (*apiEnv, *fakeMembers, *cache.DenyListMemory) {
 	t.Helper()
-	call, deny := newFakeCall(), cache.NewDenyListMemory(nil)
+	call, deny := newFakeMembers(), cache.NewDenyListMemory(nil)
 	env := newAPIEnv(t, e, withRoomOptions(func(o *rooms.Options) {
 		o.Call, o.DenyList, o.DenyTTL, o.MoveOutOnDemotion = call, deny, rooms.DenyTTLFor(0), moveOut
 	}), withDeps(func(d *httpapi.Deps) { d.Participants = call }))
@@ -125,7 +125,7 @@ func newCallEnv(t *testing.T, e storagetest.Engine, moveOut bool) (*apiEnv, *fak
 }
 
 // joinCast puts every signed-in persona of c, and a guest, in the call.
-func joinCast(c *cast, call *fakeCall) {
+func joinCast(c *cast, call *fakeMembers) {
 	for _, p := range []string{asOwner, asAdmin, asMember, outsider} {
 		call.join(c.room.ID, rooms.CallMember{Identity: c.users[p].Sub, Role: rooms.Role(roleName(p)), Authenticated: true})
 	}
@@ -143,7 +143,7 @@ func roleName(persona string) string {
 
 func TestUpdateParticipantRoleMatrix(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e storagetest.Engine) {
-		env, call, _ := newCallEnv(t, e, false)
+		env, call, _ := newMembersEnv(t, e, false)
 		cfg := rooms.Configuration{"can_publish_sources": []any{"microphone"}}
 		c := env.newCast(t, rooms.Restricted, cfg)
 		joinCast(c, call)
@@ -241,7 +241,7 @@ func TestUpdateParticipantRoleMatrix(t *testing.T) {
 func TestAccessChangesReachTheCall(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e storagetest.Engine) {
 		for _, moveOut := range []bool{false, true} {
-			env, call, _ := newCallEnv(t, e, moveOut)
+			env, call, _ := newMembersEnv(t, e, moveOut)
 			c := env.newCast(t, rooms.Restricted, rooms.Configuration{"can_publish_sources": []any{}})
 			joinCast(c, call)
 			adminSub, memberSub := c.users[asAdmin].Sub, c.users[asMember].Sub
@@ -287,7 +287,7 @@ func TestAccessChangesReachTheCall(t *testing.T) {
 // connected participant according to its role.
 func TestRoomSettingsReachTheCall(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e storagetest.Engine) {
-		env, call, _ := newCallEnv(t, e, false)
+		env, call, _ := newMembersEnv(t, e, false)
 		c := env.newCast(t, rooms.Public, nil)
 		joinCast(c, call)
 		r := c.clients[asAdmin].do(t, http.MethodPatch, "/rooms/"+c.room.ID+"/",
@@ -323,7 +323,7 @@ func TestRoomSettingsReachTheCall(t *testing.T) {
 // expires; hosts are disconnected but never locked out.
 func TestRemovedParticipantCannotComeBack(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e storagetest.Engine) {
-		env, call, deny := newCallEnv(t, e, false)
+		env, call, deny := newMembersEnv(t, e, false)
 		c := env.newCast(t, rooms.Public, nil)
 		joinCast(c, call)
 		remove := func(identity string, status int, want any) {

@@ -43,6 +43,13 @@ func (s *Server) routes() {
 		m.Handle("POST "+api+"/rooms/{id}/remove-participant/{$}", s.handleRemoveParticipant())
 		m.Handle("POST "+api+"/rooms/{id}/update-participant-role/{$}", s.handleUpdateParticipantRole())
 	}
+	if s.InCall != nil {
+		m.Handle("POST "+api+"/rooms/{id}/toggle-hand/{$}", s.handleToggleHand())
+		m.Handle("POST "+api+"/rooms/{id}/rename/{$}", s.handleRename())
+		m.Handle("POST "+api+"/rooms/{id}/mute-participant/{$}", s.handleMuteParticipant())
+		m.Handle("POST "+api+"/rooms/{id}/update-participant/{$}", s.handleUpdateParticipant())
+		m.Handle("POST "+api+"/rooms/{id}/lower-hands/{$}", s.handleLowerHands())
+	}
 	if s.LiveKitSignal != nil {
 		m.Handle("/rtc", s.LiveKitSignal)
 		m.Handle("/rtc/", s.LiveKitSignal)

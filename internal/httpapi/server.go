@@ -43,6 +43,13 @@ type Deps struct {
 	LiveKitWebhook http.Handler
 	// Participants acts on connected participants (nil: remove-participant/ is absent).
 	Participants ParticipantControl
+	// InCall acts on the participants of a call (nil: the in-call actions
+	// toggle-hand/, rename/, mute-participant/, update-participant/ and
+	// lower-hands/ are absent).
+	InCall InCallControl
+	// LiveKitTokens verifies the LiveKit tokens participants authenticate
+	// in-call actions with (nil: every such token is refused).
+	LiveKitTokens LiveKitTokenVerifier
 	// LiveKitSignal forwards LiveKit signalling (/rtc) to the in-process SFU
 	// (nil with an external LiveKit, which browsers reach directly).
 	LiveKitSignal http.Handler

@@ -70,6 +70,10 @@ type WorkerConfig struct {
 	// FinishTimeout bounds stopping, storing and completing a recording
 	// (default 10 min: the composite of a long meeting takes minutes).
 	FinishTimeout time.Duration
+	// RoomMetadata shows the recording's state (recording_status and
+	// recording_mode) in its room's call metadata, so every participant
+	// sees the call is being recorded (nil: not shown).
+	RoomMetadata RoomMetadata
 }
 
 func (c *WorkerConfig) defaults() {
@@ -198,6 +202,7 @@ func (w *Worker) handle(ctx context.Context, job *Job) {
 			log.ErrorContext(fctx, "recover recording", "err", err)
 		}
 		out.Reason = "recovered"
+		w.announce(fctx, r, RoomRecordingSaving, log)
 		w.conclude(fctx, job, r, out, log)
 	default:
 		w.finishJob(ctx, job, "", log)
@@ -208,9 +213,11 @@ func (w *Worker) handle(ctx context.Context, job *Job) {
 func (w *Worker) record(ctx context.Context, job *Job, r *Recording, rj RecordJob, log *slog.Logger) {
 	if job.Attempts > w.cfg.MaxAttempts {
 		_, _ = w.svc.store.TransitionRecording(ctx, r.ID, []Status{Initiated}, FailedToStart)
+		w.announce(ctx, r, "", log)
 		w.finishJob(ctx, job, "too many attempts", log)
 		return
 	}
+	w.announce(ctx, r, RoomRecordingStarting, log)
 	started := time.Now()
 	sctx, cancel := context.WithTimeout(ctx, w.cfg.Lease)
 	wid, err := w.rec.Start(sctx, rj)
@@ -225,6 +232,7 @@ func (w *Worker) record(ctx context.Context, job *Job, r *Recording, rj RecordJo
 		if _, terr := w.svc.store.TransitionRecording(ctx, r.ID, []Status{Initiated}, FailedToStart); terr != nil {
 			log.ErrorContext(ctx, "mark failed_to_start", "err", terr)
 		}
+		w.announce(ctx, r, "", log)
 		w.finishJob(ctx, job, err.Error(), log)
 		return
 	}
@@ -241,10 +249,12 @@ func (w *Worker) record(ctx context.Context, job *Job, r *Recording, rj RecordJo
 			log.ErrorContext(ctx, "activate recording", "err", err)
 			return
 		}
+		w.announce(fctx, r, "", log)
 		w.finishJob(fctx, job, "", log)
 		return
 	}
 	log.InfoContext(ctx, "recording active", "recorder_session", wid, "start_ms", time.Since(started).Milliseconds())
+	w.announce(ctx, r, RoomRecordingStarted, log)
 	reason, lost := w.supervise(ctx, job, r, wid, log)
 	if lost {
 		// Another worker owns the job now: leave the files to it.
@@ -255,6 +265,7 @@ func (w *Worker) record(ctx context.Context, job *Job, r *Recording, rj RecordJo
 		return
 	}
 	defer w.keepLease(fctx, job, log)()
+	w.announce(fctx, r, RoomRecordingSaving, log)
 	out, err := w.rec.Stop(fctx, wid)
 	if err != nil {
 		log.ErrorContext(fctx, "stop recorder session", "err", err)
@@ -309,6 +320,7 @@ func (w *Worker) supervise(ctx context.Context, job *Job, r *Recording, wid stri
 // conclude stores the session's file and completes the recording, or
 // aborts it when nothing was recorded.
 func (w *Worker) conclude(ctx context.Context, job *Job, r *Recording, out Output, log *slog.Logger) {
+	defer w.announce(ctx, r, "", log)
 	if _, err := w.svc.store.TransitionRecording(ctx, r.ID, []Status{Active}, Stopped); err != nil {
 		log.ErrorContext(ctx, "mark stopped", "err", err)
 		return
