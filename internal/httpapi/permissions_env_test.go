@@ -73,7 +73,7 @@ var signalStub = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 })
 
 // newMatrixEnv builds the server on engine e.
-func newMatrixEnv(t *testing.T, e storagetest.Engine) *matrixEnv {
+func newMatrixEnv(t testing.TB, e storagetest.Engine) *matrixEnv {
 	t.Helper()
 	me := &matrixEnv{tokens: livekit.NewTokenIssuer(livekit.TokenOptions{APIKey: lkKey, APISecret: lkSecret, PublicURL: lkURL})}
 	issuer := fakeDiscovery(t)
@@ -136,7 +136,7 @@ func recordingsConfig() recordings.Config {
 
 // fakeDiscovery serves an OpenID provider's discovery document on loopback
 // and returns its issuer URL: enough for authenticate/ to build its redirect.
-func fakeDiscovery(t *testing.T) string {
+func fakeDiscovery(t testing.TB) string {
 	t.Helper()
 	var issuer string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -158,7 +158,7 @@ func fakeDiscovery(t *testing.T) string {
 
 // matrixRedis connects to MEET_TEST_REDIS_URL with a key prefix unique to
 // the test, whose keys are deleted at cleanup.
-func matrixRedis(t *testing.T) (*redis.Client, string) {
+func matrixRedis(t testing.TB) (*redis.Client, string) {
 	t.Helper()
 	opts, err := redis.ParseURL(os.Getenv("MEET_TEST_REDIS_URL"))
 	if err != nil {
@@ -190,7 +190,7 @@ type fixture struct {
 }
 
 // newFixture builds a cell's world.
-func (me *matrixEnv) newFixture(t *testing.T, activeRecording bool) *fixture {
+func (me *matrixEnv) newFixture(t testing.TB, activeRecording bool) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &fixture{cast: me.newCast(t, rooms.Restricted, nil)}
@@ -223,7 +223,7 @@ func (me *matrixEnv) newFixture(t *testing.T, activeRecording bool) *fixture {
 }
 
 // joinToken signs a guest's join token for room, as meet hands out.
-func (me *matrixEnv) joinToken(t *testing.T, room string) string {
+func (me *matrixEnv) joinToken(t testing.TB, room string) string {
 	t.Helper()
 	info, err := me.tokens.Issue(rooms.JoinGrant{Room: room, Identity: rooms.NewID(), Name: "Token Holder",
 		Attributes: map[string]string{"is_authenticated": "false"}, CanSubscribe: true, CanPublish: true,
