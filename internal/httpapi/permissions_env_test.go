@@ -11,7 +11,6 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -275,6 +274,3 @@ func (c *cutRecorder) Flush() {
 	c.once.Do(c.cancel)
 	c.ResponseRecorder.Flush()
 }
-
-// cellName is a cell's subtest name.
-func cellName(pattern, who string) string { return fmt.Sprintf("%s/%s", pattern, who) }

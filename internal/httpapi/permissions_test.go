@@ -238,7 +238,7 @@ func TestPermissionMatrix(t *testing.T) {
 					f := env.newFixture(t, row.activeRecording)
 					got, body := serveCell(env.srv, cellRequest(t, row, f, who))
 					if got != row.want[i] {
-						t.Errorf("%s as %s: status %d, want %d; body: %.300s", row.pattern, who, got, row.want[i], body)
+						t.Errorf("%s as %s: status %d, want %d (%s); body: %.300s", row.pattern, who, got, row.want[i], row.why, body)
 					}
 				}
 			})
