@@ -3,7 +3,7 @@
 GO        ?= go
 WEB_SRC   := $(shell find web/src web/index.html web/vite.config.ts web/tsconfig.json -type f 2>/dev/null)
 
-.PHONY: run test test-deps test-go test-web test-e2e build web lint tools clean
+.PHONY: run test test-deps test-go test-web test-e2e build web lint tools clean fuzz
 
 ## run: build the web front end (when Node is installed) and serve on http://localhost:8080
 run: web
@@ -59,6 +59,17 @@ lint:
 	$(GO) vet ./...
 	staticcheck ./...
 	$(GO) mod tidy -diff
+
+## fuzz: run every Go fuzz target (func FuzzX in a _test.go file) for FUZZTIME each, one `go test -fuzz` per target
+FUZZTIME  ?= 20s
+FUZZFLAGS ?=
+fuzz:
+	@set -e; grep -rHo --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' cmd internal | sort | \
+	while IFS=: read -r file fn; do \
+		name=$${fn#func }; pkg=./$$(dirname $$file); \
+		echo "== $$name ($$pkg) for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $(FUZZFLAGS) $$pkg; \
+	done
 
 clean:
 	rm -rf bin web/dist/assets web/dist/.built

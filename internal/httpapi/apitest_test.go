@@ -140,6 +140,9 @@ type apiEnv struct {
 	media *fakeMediaServer
 	logs  *lockedBuffer
 	seq   atomic.Int64
+	// sessions is the server's session store (the database unless withDeps
+	// changed it); signIn saves there.
+	sessions auth.SessionStore
 }
 
 // envConfig is what an apiEnv is built from; options edit it.
@@ -212,7 +215,7 @@ func newAPIEnv(t testing.TB, e storagetest.Engine, opts ...envOption) *apiEnv {
 	if err != nil {
 		t.Fatalf("httpapi.New: %v", err)
 	}
-	env.srv = srv
+	env.srv, env.sessions = srv, d.Sessions
 	return env
 }
 
@@ -249,7 +252,7 @@ func (e *apiEnv) anonymous() *apiClient { return &apiClient{env: e} }
 func (e *apiEnv) signIn(t testing.TB, u *users.User) *apiClient {
 	t.Helper()
 	s := auth.NewSession(u.ID, nil, time.Now(), 365*24*time.Hour)
-	if err := e.db.Save(context.Background(), s); err != nil {
+	if err := e.sessions.Save(context.Background(), s); err != nil {
 		t.Fatalf("save session: %v", err)
 	}
 	c := &apiClient{env: e, user: u, session: s.ID}

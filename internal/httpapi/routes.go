@@ -10,7 +10,7 @@ import (
 // routes lists every route of the server, one per line. Paths keep La Suite
 // Meet's trailing slashes; {$} stops a pattern from matching sub-paths.
 func (s *Server) routes() {
-	m := s.mux
+	m := routeTable{s} // records each pattern for the permission matrix test
 	const api = "/api/v1.0"
 
 	// Operations

@@ -124,6 +124,7 @@ type Server struct {
 	users         users.Store
 	metrics       *metrics
 	mux           *http.ServeMux
+	patterns      []string // every route pattern, in routes.go's order
 	handler       http.Handler
 	secureCookies bool
 	streams       streams
