@@ -110,12 +110,11 @@ func newMatrixEnv(t testing.TB, e storagetest.Engine) *matrixEnv {
 		}
 		d.OIDC, d.OIDCUsers = rp, oidc.NewUsers(db, oidc.UserPolicy{CreateUser: true}, nil)
 		hasher := local.Argon2id{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
-		if _, err := local.NewAccounts(db, hasher, nil).Add(context.Background(), matrixLocalEmail, "Local Account", matrixLocalPassword); err != nil {
+		if _, err := local.NewAccounts(db, hasher, nil, nil).Add(context.Background(), matrixLocalEmail, "Local Account", matrixLocalPassword); err != nil {
 			t.Fatal(err)
 		}
 		// Limits far above the matrix's attempts: throttling is tested elsewhere.
-		a, err := local.NewAuthenticator(db, hasher, local.NewMemoryLimiter(1<<20, time.Minute, nil),
-			local.NewMemoryLimiter(1<<20, time.Minute, nil), d.Log)
+		a, err := local.NewAuthenticator(db, hasher, local.Limits{HashSlots: 4, HashWait: 10 * time.Second}, d.Log)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -211,7 +210,7 @@ func (me *matrixEnv) newFixture(t testing.TB, activeRecording bool) *fixture {
 		live := me.startedBy(t, f.cast, recordings.ScreenRecording)
 		me.setStatus(t, live.ID, recordings.Active)
 	}
-	res, err := me.lobby.RequestEntry(ctx, auth.Principal{}, f.room.ID, "", "Waiting Guest")
+	res, err := me.lobby.RequestEntry(ctx, auth.Principal{}, lobby.Knock{Room: f.room.ID, Username: "Waiting Guest"})
 	if err != nil {
 		t.Fatalf("guest knock: %v", err)
 	}
