@@ -53,6 +53,7 @@ const (
 	s403 = http.StatusForbidden
 	s404 = http.StatusNotFound
 	s405 = http.StatusMethodNotAllowed
+	s503 = http.StatusServiceUnavailable
 )
 
 // all is the same status for every caller.
@@ -89,6 +90,23 @@ func permissionMatrix() []permRow {
 		{pattern: "DELETE " + v + "/rooms/{id}/{$}", want: statuses{s401, s403, s403, s403, s204, s401, s401}},
 		{pattern: "POST " + v + "/rooms/{id}/remove-participant/{$}", want: statuses{s401, s403, s403, s200, s200, s401, s401},
 			body: func(f *fixture) any { return map[string]any{"participant_identity": f.guestID} }},
+		{pattern: "POST " + v + "/rooms/{id}/update-participant-role/{$}", want: statuses{s401, s403, s403, s403, s403, s401, s401},
+			body: func(f *fixture) any {
+				return map[string]any{"participant_identity": f.users[asMember].Sub, "role": "administrator"}
+			},
+			why: "hosts must be in the call themselves; the matrix's hosts are not (the role tests cover a connected host)"},
+		{pattern: "POST " + v + "/rooms/{id}/invite/{$}", want: statuses{s401, s403, s403, s503, s503, s401, s401},
+			body: func(*fixture) any { return map[string]any{"emails": []string{"guest@example.org"}} },
+			why:  "hosts pass the rights check; without an SMTP server the matrix's hosts get 503 (invite_test.go sends)"},
+		{pattern: "POST " + v + "/rooms/creation-callback/{$}", want: all(s200),
+			body: func(*fixture) any { return map[string]any{"callback_id": "matrix-callback"} },
+			why:  "anyone may poll; the result is read once"},
+		{pattern: "GET " + v + "/rooms/creation-callback/{$}", want: all(s405)},
+		{pattern: "PUT " + v + "/rooms/creation-callback/{$}", want: all(s405)},
+		{pattern: "PATCH " + v + "/rooms/creation-callback/{$}", want: all(s405)},
+		{pattern: "DELETE " + v + "/rooms/creation-callback/{$}", want: all(s405)},
+		{pattern: "POST " + v + "/diagnostics/connection/{$}", want: all(s404),
+			why: "the connection test is off in the matrix, the reference's default (diagnostics_test.go covers it on)"},
 		{pattern: "/rtc", want: all(s204), why: "forwarded untouched: the SFU checks the join token"},
 		{pattern: "/rtc/", want: all(s204), why: "forwarded untouched: the SFU checks the join token"},
 		{pattern: "POST " + v + "/rooms/webhooks-livekit/{$}", want: statuses{s401, s401, s401, s401, s401, s400, s400},
