@@ -150,7 +150,7 @@ func newFaultEnv(t *testing.T, dsn string) *apiEnv {
 	if err := db.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	env := &apiEnv{db: db, media: &fakeMediaServer{}, logs: &lockedBuffer{}}
+	env := &apiEnv{db: db, sessions: db, media: &fakeMediaServer{}, logs: &lockedBuffer{}}
 	log := slog.New(slog.NewJSONHandler(env.logs, nil))
 	tokens := livekit.NewTokenIssuer(livekit.TokenOptions{APIKey: lkKey, APISecret: lkSecret, PublicURL: lkURL})
 	svc := rooms.NewService(db, db, tokens, env.media, rooms.Options{DefaultAccessLevel: rooms.Public, AllowUnregistered: true}, log)
