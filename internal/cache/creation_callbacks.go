@@ -77,18 +77,7 @@ func (m *CreationCallbacksMemory) Len() int {
 }
 
 // Run sweeps every SweepInterval until ctx ends; it returns nil then.
-func (m *CreationCallbacksMemory) Run(ctx context.Context) error {
-	t := time.NewTicker(SweepInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-			m.Sweep()
-		}
-	}
-}
+func (m *CreationCallbacksMemory) Run(ctx context.Context) error { return sweepEvery(ctx, m.Sweep) }
 
 // CreationCallbacksRedis is the rooms.CreationCallbacks shared by every
 // replica: one string key per callback id, expired by Redis, read and

@@ -182,16 +182,7 @@ const SweepInterval = 10 * time.Second
 // Run sweeps expired entries every SweepInterval until ctx ends, so abandoned
 // rooms do not hold memory. It returns nil when ctx ends.
 func (m *LobbyMemory) Run(ctx context.Context) error {
-	t := time.NewTicker(SweepInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-			m.Sweep()
-		}
-	}
+	return sweepEvery(ctx, func() { m.Sweep() })
 }
 
 // Len returns the number of entries held, expired or not (for tests and metrics).

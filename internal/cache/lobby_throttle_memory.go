@@ -74,15 +74,4 @@ func (m *LimiterMemory) Sweep() {
 }
 
 // Run sweeps idle keys every SweepInterval until ctx ends; it returns nil then.
-func (m *LimiterMemory) Run(ctx context.Context) error {
-	t := time.NewTicker(SweepInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-			m.Sweep()
-		}
-	}
-}
+func (m *LimiterMemory) Run(ctx context.Context) error { return sweepEvery(ctx, m.Sweep) }
