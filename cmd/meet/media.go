@@ -45,6 +45,9 @@ func startMedia(ctx context.Context, cfg *config.Config, publicURL *url.URL, lis
 	}
 	port := strconv.Itoa(listenAddr.(*net.TCPAddr).Port)
 	e := cfg.LiveKit.Embedded
+	if err := checkSFUPorts(e); err != nil {
+		return nil, err
+	}
 	sfu, err := livekit.StartEmbedded(ctx, livekit.EmbeddedOptions{
 		BindAddress: e.BindAddress, Port: e.Port, RTCUDPPort: e.UDPPort,
 		NodeIP: e.NodeIP, UseExternalIP: e.UseExternalIP, Interfaces: e.Interfaces,

@@ -25,86 +25,50 @@ var errHelp = errors.New("help")
 // version is set at build time with -ldflags "-X main.version=…".
 var version = ""
 
-const usage = `meet — video conferencing on LiveKit
-
-Usage:
-  meet [serve] [flags]     run the server (default)
-  meet migrate [flags]     apply database migrations and exit
-  meet user <command>      manage local accounts (add, list, disable, enable, passwd)
-  meet recorder [flags]    run a recording worker as its own process
-  meet recordings purge    delete recordings past MEET_RECORDING_EXPIRATION_DAYS
-  meet version             print the version
-
-Run "meet serve --help" to list every setting.
-`
-
 // run is meet's real main: it takes everything main would read from the
 // process so that tests can run the whole program in-process.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if err := dispatch(ctx, args, getenv, stdin, stdout, stderr); !errors.Is(err, errHelp) {
+	c := cli{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	if err := dispatch(ctx, args, c); !errors.Is(err, errHelp) {
 		return err
 	}
 	return nil
 }
 
-// dispatch runs the subcommand named by args[0] (serve when absent).
-func dispatch(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	cmd := "serve"
+// dispatch runs the command named by args[0]: serve when absent or when
+// args start with a flag.
+func dispatch(ctx context.Context, args []string, c cli) error {
+	name := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		cmd, args = args[0], args[1:]
-	}
-	switch cmd {
-	case "serve":
-		cfg, log, err := setup("meet serve", args, getenv, stderr)
-		if err != nil {
-			return err
-		}
-		return serve(ctx, cfg, log, stdout)
-	case "migrate":
-		cfg, log, err := setup("meet migrate", args, getenv, stderr)
-		if err != nil {
-			return err
-		}
-		return migrate(ctx, cfg, log, stdout)
-	case "user":
-		return userCommand(ctx, args, getenv, stdin, stdout, stderr)
-	case "recorder":
-		cfg, log, err := setup("meet recorder", args, getenv, stderr)
-		if err != nil {
-			return err
-		}
-		return recorderCommand(ctx, cfg, log, stdout)
-	case "recordings":
-		if len(args) == 0 || args[0] != "purge" {
-			fmt.Fprint(stderr, "usage: meet recordings purge [flags]\n")
-			return errUsage
-		}
-		cfg, log, err := setup("meet recordings purge", args[1:], getenv, stderr)
-		if err != nil {
-			return err
-		}
-		return recordingsPurgeCommand(ctx, cfg, log, stdout)
-	case "version":
-		fmt.Fprintln(stdout, "meet", buildVersion())
-		return nil
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+		name, args = args[0], args[1:]
+	} else if len(args) > 0 && wantsHelp(args[:1]) {
+		writeUsage(c.stdout) // `meet --help` lists the commands; `meet serve --help` the settings
 		return nil
 	}
-	fmt.Fprintf(stderr, "meet: unknown command %q\n\n%s", cmd, usage)
-	return errUsage
+	cmd, ok := findCommand(name)
+	if !ok {
+		fmt.Fprintf(c.stderr, "meet: unknown command %q\n\n", name)
+		writeUsage(c.stderr)
+		return errUsage
+	}
+	return cmd.run(ctx, c, args)
 }
 
-// setup loads the configuration and builds the logger.
-func setup(name string, args []string, getenv func(string) string, stderr io.Writer) (*config.Config, *slog.Logger, error) {
-	cfg, err := config.Load(name, args, getenv, stderr)
+// setup loads the configuration and builds the logger. A help flag prints
+// every setting on stdout and returns errHelp before anything is opened.
+func setup(name string, args []string, c cli) (*config.Config, *slog.Logger, error) {
+	if wantsHelp(args) {
+		config.WriteHelp(c.stdout, name)
+		return nil, nil, errHelp
+	}
+	cfg, err := config.Load(name, args, c.getenv, c.stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil, nil, errHelp
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("invalid configuration:\n%w", err)
 	}
-	return cfg, newLogger(cfg, stderr), nil
+	return cfg, newLogger(cfg, c.stderr), nil
 }
 
 func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
@@ -131,7 +95,12 @@ func openDatabase(ctx context.Context, cfg *config.Config, log *slog.Logger) (*s
 		}
 		dsn = filepath.Join(cfg.DataDir, "meet.db")
 	}
-	return storage.Open(ctx, dsn, log)
+	db, err := storage.Open(ctx, dsn, log)
+	var missing *storage.MissingDatabaseError
+	if errors.As(err, &missing) {
+		return nil, fmt.Errorf("database %s does not exist — create it (createdb %s) or fix MEET_DATABASE_URL: %w", missing.Name, missing.Name, err)
+	}
+	return db, err
 }
 
 // migrate applies the migrations and reports the schema version.

@@ -63,9 +63,9 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		}
 	}
 
-	ln, err := net.Listen("tcp", cfg.Addr)
+	ln, err := listenHTTP(cfg.Addr)
 	if err != nil {
-		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
+		return err
 	}
 	defer ln.Close()
 	served := httpapi.LimitConnsPerClient(ln, cfg.HTTP.MaxConnsPerClient, cfg.TrustedProxies, log)

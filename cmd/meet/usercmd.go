@@ -5,11 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 
 	"github.com/redis/go-redis/v9"
 
 	"meet/internal/auth/local"
 	"meet/internal/cache"
+	"meet/internal/config"
 )
 
 // redisSessionPrefix starts the Redis keys of sessions; serve and the user
@@ -20,10 +24,15 @@ const redisSessionPrefix = "meet:session:"
 // configured Redis for sessions. Settings come from the environment
 // (MEET_DATA_DIR, MEET_DATABASE_URL, MEET_REDIS_URL).
 func userCommand(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	cfg, log, err := setup("meet user", nil, getenv, stderr)
+	req, err := parseUser(args, stdout, stderr)
 	if err != nil {
 		return err
 	}
+	cfg, log, err := setup("meet user", nil, cli{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr})
+	if err != nil {
+		return err
+	}
+	describeDatabase(stderr, cfg)
 	db, err := openDatabase(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -50,7 +59,7 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 		}
 		sessions = append(sessions, cache.NewSessionsRedis(rdb, redisSessionPrefix, nil))
 	}
-	return runUser(ctx, args, stdin, stdout, stderr, db, sessions, log)
+	return req.run(ctx, stdin, stdout, stderr, db, sessions, log)
 }
 
 // sessionStores ends a user's sessions in every store it lists.
@@ -63,4 +72,22 @@ func (s sessionStores) DeleteByUser(ctx context.Context, userID string) error {
 		errs = append(errs, st.DeleteByUser(ctx, userID))
 	}
 	return errors.Join(errs...)
+}
+
+// describeDatabase says which database a command uses, on stderr so that
+// its output stays clean: a command run from another directory than the
+// server would otherwise work on another ./data without a word.
+func describeDatabase(w io.Writer, cfg *config.Config) {
+	if cfg.DatabaseURL != "" {
+		fmt.Fprintln(w, "database: PostgreSQL (MEET_DATABASE_URL)")
+		return
+	}
+	dir, err := filepath.Abs(cfg.DataDir)
+	if err != nil {
+		dir = cfg.DataDir
+	}
+	fmt.Fprintf(w, "data directory: %s (MEET_DATA_DIR)\n", dir)
+	if _, err := os.Stat(filepath.Join(dir, "meet.db")); errors.Is(err, fs.ErrNotExist) {
+		fmt.Fprintln(w, "no database there yet: creating one. If meet serve runs elsewhere, set MEET_DATA_DIR to its data directory.")
+	}
 }

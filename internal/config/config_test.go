@@ -172,3 +172,37 @@ func TestS3Settings(t *testing.T) {
 		})
 	}
 }
+
+func TestHelpShowsEachDefaultOnce(t *testing.T) {
+	var out bytes.Buffer
+	WriteHelp(&out, "meet serve")
+	if n := strings.Count(out.String(), `":8080"`); n != 1 {
+		t.Errorf("the default of MEET_ADDR appears %d times, want once:\n%s", n, out.String())
+	}
+	if n := strings.Count(out.String(), "MEET_LIVEKIT_UDP_PORT"); n != 1 {
+		t.Errorf("MEET_LIVEKIT_UDP_PORT appears %d times, want once", n)
+	}
+}
+
+func TestChangedListsOnlyNonDefaultSettingsRedacted(t *testing.T) {
+	c, err := Load("meet serve", []string{"--log-level", "debug"}, env(map[string]string{
+		"MEET_ADDR":         ":8080", // the default, set explicitly: not a change
+		"MEET_DATABASE_URL": "postgres://meet:hunter2@db:5432/meet",
+		"MEET_SECRET_KEY":   strings.Repeat("k", 40),
+	}), &bytes.Buffer{})
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	var got []string
+	for _, a := range c.Changed() {
+		got = append(got, a.Key+"="+a.Value.String())
+	}
+	want := []string{
+		"MEET_DATABASE_URL=postgres://meet:xxxxx@db:5432/meet",
+		"MEET_SECRET_KEY=[redacted]",
+		"MEET_LOG_LEVEL=debug",
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("Changed() = %v, want %v", got, want)
+	}
+}

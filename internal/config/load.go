@@ -24,12 +24,9 @@ func Load(name string, args []string, getenv func(string) string, usage io.Write
 		if e := getenv(s.env); e != "" {
 			v = e
 		}
-		values[i] = fs.String(s.flagName(), v, fmt.Sprintf("%s (env %s, default %q)", s.help, s.env, s.def))
+		values[i] = fs.String(s.flagName(), v, s.help)
 	}
-	fs.Usage = func() {
-		fmt.Fprintf(usage, "Usage: %s [flags]\n\nEvery flag can also be set with its environment variable.\n\n", name)
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() { WriteHelp(usage, name) }
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}

@@ -48,6 +48,9 @@ var matrixCallers = []string{anonymous, outsider, asMember, asAdmin, asOwner, lk
 const (
 	matrixLocalEmail    = "local-account@example.com"
 	matrixLocalPassword = "correct horse battery staple"
+	// matrixSetupToken is the first-run setup's token; setup/ is closed
+	// anyway, since the matrix has accounts.
+	matrixSetupToken = "matrix-setup-token"
 )
 
 // matrixEnv is the server under test and what builds each cell's fixture.
@@ -110,9 +113,11 @@ func newMatrixEnv(t testing.TB, e storagetest.Engine) *matrixEnv {
 		}
 		d.OIDC, d.OIDCUsers = rp, oidc.NewUsers(db, oidc.UserPolicy{CreateUser: true}, nil)
 		hasher := local.Argon2id{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
-		if _, err := local.NewAccounts(db, hasher, nil, nil).Add(context.Background(), matrixLocalEmail, "Local Account", matrixLocalPassword); err != nil {
+		accounts := local.NewAccounts(db, hasher, nil, nil)
+		if _, err := accounts.Add(context.Background(), matrixLocalEmail, "Local Account", matrixLocalPassword); err != nil {
 			t.Fatal(err)
 		}
+		d.FirstRun = local.NewFirstRun(accounts, db, matrixSetupToken)
 		// Limits far above the matrix's attempts: throttling is tested elsewhere.
 		a, err := local.NewAuthenticator(db, hasher, local.Limits{HashSlots: 4, HashWait: 10 * time.Second}, d.Log)
 		if err != nil {

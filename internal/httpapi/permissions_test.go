@@ -143,6 +143,11 @@ func permissionMatrix() []permRow {
 		{pattern: "GET " + v + "/callback/{$}", want: all(s400), why: "no pending sign-in state"},
 		{pattern: "GET " + v + "/logout-callback/{$}", want: all(s302)},
 		{pattern: "POST " + v + "/backchannel-logout/{$}", want: all(s400), why: "no logout token"},
+		{pattern: "POST " + v + "/setup/{$}", want: all(s404),
+			body: func(*fixture) any {
+				return map[string]any{"token": matrixSetupToken, "email": "first@example.org", "password": "first-password"}
+			},
+			why: "the right token, but accounts exist: the first-run setup is closed (firstrun_test.go covers an empty instance)"},
 		{pattern: "POST " + v + "/local-login/{$}", want: all(s204), why: "right password: anyone may sign in as the account",
 			body: func(*fixture) any {
 				return map[string]any{"email": matrixLocalEmail, "password": matrixLocalPassword}

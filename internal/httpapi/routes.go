@@ -87,6 +87,9 @@ func (s *Server) routes() {
 		m.Handle("GET "+api+"/logout-callback/{$}", s.handleLogoutCallback())
 		m.Handle("POST "+api+"/backchannel-logout/{$}", s.handleBackchannelLogout())
 	}
+	if s.FirstRun != nil {
+		m.Handle("POST "+api+"/setup/{$}", s.handleFirstRun())
+	}
 	if s.LocalLogin != nil {
 		m.Handle("POST "+api+"/local-login/{$}", s.handleLocalLogin())
 		if s.OIDC == nil {

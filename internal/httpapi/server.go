@@ -82,6 +82,9 @@ type Deps struct {
 	// LocalLogin checks local e-mail and password logins (nil: local accounts
 	// are off and local-login/ is absent).
 	LocalLogin *local.Authenticator
+	// FirstRun creates the first account from the one-time link printed at
+	// start-up (nil: setup/ is absent; serve sets it while no user exists).
+	FirstRun FirstRun
 	// ReturnToAllowedHosts are the hosts besides PublicURL's that a sign-in's
 	// returnTo may name (MEET_OIDC_REDIRECT_ALLOWED_HOSTS).
 	ReturnToAllowedHosts []string

@@ -65,10 +65,27 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 	db := &DB{sql: pool, d: d, log: log, now: time.Now, timeout: timeout, migrationFS: migrationFiles}
 	if err := db.Ping(ctx); err != nil {
 		pool.Close()
+		if name, ok := missingPostgresDatabase(err, dsn); ok {
+			return nil, &MissingDatabaseError{Name: name, Err: err}
+		}
 		return nil, err
 	}
 	return db, nil
 }
+
+// MissingDatabaseError reports that the PostgreSQL server answered but has
+// no database of that name: something an operator creates, not a failure
+// to retry.
+type MissingDatabaseError struct {
+	Name string // the database the DSN names
+	Err  error  // the server's answer
+}
+
+func (e *MissingDatabaseError) Error() string {
+	return fmt.Sprintf("storage: database %q does not exist: %v", e.Name, e.Err)
+}
+
+func (e *MissingDatabaseError) Unwrap() error { return e.Err }
 
 // Close closes every connection of the pool.
 func (db *DB) Close() error { return db.sql.Close() }

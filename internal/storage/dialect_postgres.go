@@ -136,3 +136,18 @@ func (postgresDialect) isUnreachable(err error) bool {
 		errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, net.ErrClosed) || pgconn.SafeToRetry(err)
 }
+
+// missingPostgresDatabase reports whether err is PostgreSQL's
+// invalid_catalog_name (3D000: the DSN names no database on the server), and
+// which database the DSN names.
+func missingPostgresDatabase(err error, dsn string) (string, bool) {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "3D000" {
+		return "", false
+	}
+	cfg, perr := pgx.ParseConfig(dsn)
+	if perr != nil {
+		return "", false
+	}
+	return cfg.Database, true
+}
