@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -33,7 +34,10 @@ import (
 
 // serve runs the server until ctx ends, then shuts it down gracefully.
 func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.Writer) error {
-	log.Info("starting meet", "version", buildVersion(), "config", cfg.String())
+	// Only the settings this instance changed, secrets redacted: the full
+	// list is `meet help serve`.
+	log.LogAttrs(ctx, slog.LevelInfo, "starting meet", slog.String("version", buildVersion()),
+		slog.String("data_dir", absPath(cfg.DataDir)), slog.Attr{Key: "settings", Value: slog.GroupValue(cfg.Changed()...)})
 	secretKey, err := loadOrCreateSecretKey(cfg.SecretKey, cfg.DataDir)
 	if err != nil {
 		return err
@@ -245,8 +249,36 @@ func wireSignIn(ctx context.Context, cfg *config.Config, deps *httpapi.Deps, db 
 			return err
 		}
 		deps.LocalLogin = a
+		return offerFirstRun(ctx, deps, db, h, publicURL, log)
 	}
 	return nil
+}
+
+// offerFirstRun opens the first-run setup when no user exists yet, and says
+// once, in the log, how to create the first account: in the browser with a
+// one-time link, or with `meet user add`.
+func offerFirstRun(ctx context.Context, deps *httpapi.Deps, db *storage.DB, h local.Hasher, publicURL *url.URL, log *slog.Logger) error {
+	setup := local.NewFirstRun(local.NewAccounts(db, h, deps.Sessions, nil), db, local.NewSetupToken())
+	open, err := setup.Open(ctx)
+	if err != nil || !open {
+		return err
+	}
+	deps.FirstRun = setup
+	link := publicURL.JoinPath("/setup")
+	link.Fragment = setup.Token() // a fragment never reaches server logs or Referer headers
+	log.Warn("no account exists yet: open the setup link to create the first one (it works once), or run `meet user add`",
+		"setup_link", link.String(),
+		"command", "bin/meet user add --email you@example.org --name \"Your Name\"")
+	return nil
+}
+
+// absPath is path made absolute, for messages that must not depend on
+// where the reader stands.
+func absPath(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
 }
 
 // newLobby builds the waiting room on Redis when configured (shared by every

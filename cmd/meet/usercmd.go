@@ -82,10 +82,7 @@ func describeDatabase(w io.Writer, cfg *config.Config) {
 		fmt.Fprintln(w, "database: PostgreSQL (MEET_DATABASE_URL)")
 		return
 	}
-	dir, err := filepath.Abs(cfg.DataDir)
-	if err != nil {
-		dir = cfg.DataDir
-	}
+	dir := absPath(cfg.DataDir)
 	fmt.Fprintf(w, "data directory: %s (MEET_DATA_DIR)\n", dir)
 	if _, err := os.Stat(filepath.Join(dir, "meet.db")); errors.Is(err, fs.ErrNotExist) {
 		fmt.Fprintln(w, "no database there yet: creating one. If meet serve runs elsewhere, set MEET_DATA_DIR to its data directory.")

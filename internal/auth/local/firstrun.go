@@ -40,6 +40,9 @@ func NewSetupToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// Token is the one-time token the setup link carries.
+func (f *FirstRun) Token() string { return f.token }
+
 // Open reports whether the setup can still be used: its token is unused and
 // no user exists.
 func (f *FirstRun) Open(ctx context.Context) (bool, error) {

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"meet/internal/storage/storagetest"
+)
+
+// runCLI runs meet with args and env and returns its exit error and output.
+func runCLI(t *testing.T, env map[string]string, args ...string) (err error, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err = run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errOut)
+	return err, out.String(), errOut.String()
+}
+
+func TestHelpListsEveryCommandOnOneLine(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}} {
+		err, out, _ := runCLI(t, nil, args...)
+		if err != nil {
+			t.Fatalf("meet %v: %v", args, err)
+		}
+		for _, c := range commands() {
+			line := ""
+			for l := range strings.Lines(out) {
+				if strings.HasPrefix(l, "  "+c.name+" ") {
+					line = l
+				}
+			}
+			if !strings.Contains(line, c.summary) {
+				t.Errorf("meet %v: no line for %s with %q:\n%s", args, c.name, c.summary, out)
+			}
+		}
+	}
+}
+
+func TestHelpServeListsSettingsWithDefaults(t *testing.T) {
+	err, out, _ := runCLI(t, nil, "help", "serve")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"--addr, MEET_ADDR  default \":8080\"", "MEET_LIVEKIT_UDP_PORT  default \"7882\"", "MEET_DATABASE_URL  default (empty)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("meet help serve lacks %q:\n%s", want, out)
+		}
+	}
+	if n := strings.Count(out, `"7880"`); n != 1 {
+		t.Errorf("the default of MEET_LIVEKIT_PORT is shown %d times, want once", n)
+	}
+}
+
+// TestCommandHelpTouchesNoData: every command answers --help with exit
+// status 0 without creating or opening its data directory.
+func TestCommandHelpTouchesNoData(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	env := map[string]string{"MEET_DATA_DIR": dir}
+	cases := [][]string{{"user", "add", "--help"}, {"user", "--help"}, {"recordings", "purge", "--help"}, {"help", "user"}, {"help", "recordings", "purge"}}
+	for _, c := range commands() {
+		cases = append(cases, []string{c.name, "--help"})
+	}
+	for _, args := range cases {
+		err, out, _ := runCLI(t, env, args...)
+		if err != nil {
+			t.Errorf("meet %v: %v", args, err)
+		}
+		if strings.TrimSpace(out) == "" {
+			t.Errorf("meet %v printed no help on stdout", args)
+		}
+		if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("meet %v touched the data directory: %v", args, err)
+		}
+	}
+	if err, _, errOut := runCLI(t, env, "frobnicate"); !errors.Is(err, errUsage) || !strings.Contains(errOut, `unknown command "frobnicate"`) {
+		t.Errorf("unknown command: %v %q", err, errOut)
+	}
+}
+
+// TestPortInUseNamesTheSetting occupies each port serve opens and expects
+// the error to name the setting that moves it.
+func TestPortInUseNamesTheSetting(t *testing.T) {
+	tcp, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tcp.Close()
+	udp, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer udp.Close()
+	tcpPort := strconv.Itoa(tcp.Addr().(*net.TCPAddr).Port)
+	udpPort := strconv.Itoa(udp.LocalAddr().(*net.UDPAddr).Port)
+	for _, tc := range []struct{ setting, value, port string }{
+		{"MEET_ADDR", "127.0.0.1:" + tcpPort, tcpPort},
+		{"MEET_LIVEKIT_PORT", tcpPort, tcpPort},
+		{"MEET_LIVEKIT_UDP_PORT", udpPort, udpPort},
+	} {
+		t.Run(tc.setting, func(t *testing.T) {
+			env := map[string]string{"MEET_ADDR": "127.0.0.1:0", "MEET_DATA_DIR": t.TempDir(),
+				"MEET_LIVEKIT_PORT": "0", "MEET_LIVEKIT_UDP_PORT": "0", "MEET_LOG_LEVEL": "error"}
+			env[tc.setting] = tc.value
+			err, _, _ := runCLI(t, env, "serve")
+			want := "port " + tc.port + " is in use — stop what holds it or set " + tc.setting
+			if err == nil || !strings.HasPrefix(err.Error(), want) {
+				t.Fatalf("serve = %v, want an error starting %q", err, want)
+			}
+		})
+	}
+}
+
+// TestMissingPostgresDatabase points MEET_DATABASE_URL at a database the
+// server does not have.
+func TestMissingPostgresDatabase(t *testing.T) {
+	base := os.Getenv(storagetest.EnvDatabaseURL)
+	if base == "" {
+		t.Skip(storagetest.EnvDatabaseURL + " not set")
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/meet_missing_database"
+	err, _, _ = runCLI(t, map[string]string{"MEET_DATABASE_URL": u.String(), "MEET_LOG_LEVEL": "error"}, "migrate")
+	want := "database meet_missing_database does not exist — create it (createdb meet_missing_database) or fix MEET_DATABASE_URL"
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("migrate = %v, want an error starting %q", err, want)
+	}
+}
+
+// fakeTerminal answers ReadPassword with its lines in turn.
+type fakeTerminal struct{ lines []string }
+
+func (f *fakeTerminal) ReadPassword() (string, error) {
+	if len(f.lines) == 0 {
+		return "", errors.New("EOF")
+	}
+	l := f.lines[0]
+	f.lines = f.lines[1:]
+	return l, nil
+}
+
+func TestPasswordPromptAsksTwice(t *testing.T) {
+	var prompts bytes.Buffer
+	pw, err := promptPassword(&fakeTerminal{[]string{"wonderland", "wonderland"}}, &prompts)
+	if err != nil || pw != "wonderland" {
+		t.Fatalf("promptPassword = %q, %v", pw, err)
+	}
+	if prompts.String() != "Password: \nRepeat the password: \n" {
+		t.Errorf("prompts = %q", prompts.String())
+	}
+	if _, err := promptPassword(&fakeTerminal{[]string{"wonderland", "wonderlanD"}}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "differ") {
+		t.Errorf("different passwords: %v", err)
+	}
+	if _, ok := terminalOf(strings.NewReader("pw\n")); ok {
+		t.Error("a reader that is not a terminal was taken for one")
+	}
+}
+
+func TestUserCommandNamesItsDataDirectory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	env := map[string]string{"MEET_DATA_DIR": dir, "MEET_LOG_LEVEL": "error"}
+	err, _, errOut := runCLI(t, env, "user", "list")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(errOut, "data directory: "+dir+" (MEET_DATA_DIR)") || !strings.Contains(errOut, "no database there yet") {
+		t.Errorf("stderr = %q", errOut)
+	}
+	_, _, errOut = runCLI(t, env, "user", "list")
+	if strings.Contains(errOut, "no database there yet") {
+		t.Errorf("second run still says the database is new: %q", errOut)
+	}
+}
