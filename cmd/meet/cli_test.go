@@ -1,16 +1,20 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"meet/internal/storage/storagetest"
 )
@@ -178,5 +182,76 @@ func TestUserCommandNamesItsDataDirectory(t *testing.T) {
 	_, _, errOut = runCLI(t, env, "user", "list")
 	if strings.Contains(errOut, "no database there yet") {
 		t.Errorf("second run still says the database is new: %q", errOut)
+	}
+}
+
+// TestServeOffersFirstRunLink starts serve on an empty data directory: its
+// log carries a setup link whose token creates the first account, once.
+func TestServeOffersFirstRunLink(t *testing.T) {
+	vars := map[string]string{"MEET_ADDR": "127.0.0.1:0", "MEET_DATA_DIR": t.TempDir(),
+		"MEET_LIVEKIT_PORT": "0", "MEET_LIVEKIT_UDP_PORT": "0", "MEET_LOG_LEVEL": "warn"}
+	ctx, cancel := context.WithCancel(context.Background())
+	logR, logW := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, func(k string) string { return vars[k] }, strings.NewReader(""), io.Discard, logW)
+		logW.Close()
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			t.Error("serve did not stop")
+		}
+	})
+	links := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(logR)
+		sent := 0
+		for sc.Scan() {
+			if _, rest, ok := strings.Cut(sc.Text(), "setup_link="); ok {
+				sent++
+				if sent == 1 {
+					links <- strings.Trim(strings.Fields(rest)[0], `"`)
+				}
+			}
+		}
+		if sent > 1 {
+			t.Errorf("the setup link was logged %d times, want once", sent)
+		}
+	}()
+	var link string
+	select {
+	case link = <-links:
+	case err := <-done:
+		t.Fatalf("serve exited: %v", err)
+	case <-time.After(60 * time.Second):
+		t.Fatal("no setup link logged within 60 s")
+	}
+	u, err := url.Parse(link)
+	if err != nil || u.Path != "/setup" || len(u.Fragment) < 40 {
+		t.Fatalf("setup link %q", link)
+	}
+	// The link's server answers once /healthz does; the log line comes before.
+	base := u.Scheme + "://" + u.Host
+	waitHealthy(t, base)
+	post := func(token string) int {
+		body := `{"token":"` + token + `","email":"admin@example.org","full_name":"Ada","password":"first-password"}`
+		res, err := http.Post(base+"/api/v1.0/setup/", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if got := post("wrong"); got != http.StatusForbidden {
+		t.Errorf("wrong token: %d, want 403", got)
+	}
+	if got := post(u.Fragment); got != http.StatusCreated {
+		t.Fatalf("setup link's token: %d, want 201", got)
+	}
+	if got := post(u.Fragment); got != http.StatusNotFound {
+		t.Errorf("token used twice: %d, want 404", got)
 	}
 }
