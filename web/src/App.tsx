@@ -3,6 +3,7 @@ import { SessionProvider, useSession } from './auth/session';
 import { I18nProvider, useT } from './i18n/i18n';
 import { usePath } from './lib/router';
 import { HomePage } from './pages/HomePage';
+import { SetupPage } from './pages/SetupPage';
 
 // The room page carries livekit-client and the LiveKit components: load it
 // only when someone opens a meeting.
@@ -10,12 +11,15 @@ const RoomPage = lazy(() => import('./pages/RoomPage'));
 
 function Routes() {
   const path = usePath();
-  const { loading, error } = useSession();
+  const { loading, error, reload } = useSession();
   const t = useT();
   if (loading) return <p className="center muted" role="status">{t('common.loading')}</p>;
   if (error) return <p className="center error" role="alert">{t('common.error', { message: error })}</p>;
   const slug = decodeURIComponent(path.replace(/^\/+|\/+$/g, ''));
   if (!slug) return <HomePage />;
+  // The first-run link is /setup#<token>; without a token, /setup stays a
+  // meeting name like any other.
+  if (slug === 'setup' && location.hash.length > 1) return <SetupPage onCreated={reload} />;
   return (
     <Suspense fallback={<p className="center muted" role="status">{t('common.loading')}</p>}>
       <RoomPage key={slug} slug={slug} />

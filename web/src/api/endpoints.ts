@@ -58,3 +58,7 @@ export const decideEntry = (roomId: string, participantId: string, allow: boolea
     method: 'POST',
     body: { participant_id: participantId, allow_entry: allow },
   });
+
+/** completeSetup creates the first account with the one-time setup token. */
+export const completeSetup = (token: string, email: string, fullName: string, password: string) =>
+  apiFetch<User>('/setup/', { method: 'POST', body: { token, email, full_name: fullName, password } });
