@@ -5,9 +5,9 @@ WEB_SRC   := $(shell find web/src web/index.html web/vite.config.ts web/tsconfig
 
 .PHONY: run test test-deps test-go test-web test-e2e build web lint tools clean fuzz
 
-## run: build the web front end (when Node is installed) and serve on http://localhost:8080
-run: web
-	$(GO) run ./cmd/meet serve
+## run: build bin/meet (with the web front end when Node is installed) and serve on http://localhost:8080
+run: build
+	./bin/meet serve
 
 ## build: the meet binary, with the web front end embedded
 build: web
