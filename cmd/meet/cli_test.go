@@ -20,16 +20,16 @@ import (
 )
 
 // runCLI runs meet with args and env and returns its exit error and output.
-func runCLI(t *testing.T, env map[string]string, args ...string) (err error, stdout, stderr string) {
+func runCLI(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	err = run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errOut)
-	return err, out.String(), errOut.String()
+	return out.String(), errOut.String(), err
 }
 
 func TestHelpListsEveryCommandOnOneLine(t *testing.T) {
 	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}} {
-		err, out, _ := runCLI(t, nil, args...)
+		out, _, err := runCLI(t, nil, args...)
 		if err != nil {
 			t.Fatalf("meet %v: %v", args, err)
 		}
@@ -48,7 +48,7 @@ func TestHelpListsEveryCommandOnOneLine(t *testing.T) {
 }
 
 func TestHelpServeListsSettingsWithDefaults(t *testing.T) {
-	err, out, _ := runCLI(t, nil, "help", "serve")
+	out, _, err := runCLI(t, nil, "help", "serve")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestCommandHelpTouchesNoData(t *testing.T) {
 		cases = append(cases, []string{c.name, "--help"})
 	}
 	for _, args := range cases {
-		err, out, _ := runCLI(t, env, args...)
+		out, _, err := runCLI(t, env, args...)
 		if err != nil {
 			t.Errorf("meet %v: %v", args, err)
 		}
@@ -83,7 +83,7 @@ func TestCommandHelpTouchesNoData(t *testing.T) {
 			t.Fatalf("meet %v touched the data directory: %v", args, err)
 		}
 	}
-	if err, _, errOut := runCLI(t, env, "frobnicate"); !errors.Is(err, errUsage) || !strings.Contains(errOut, `unknown command "frobnicate"`) {
+	if _, errOut, err := runCLI(t, env, "frobnicate"); !errors.Is(err, errUsage) || !strings.Contains(errOut, `unknown command "frobnicate"`) {
 		t.Errorf("unknown command: %v %q", err, errOut)
 	}
 }
@@ -112,7 +112,7 @@ func TestPortInUseNamesTheSetting(t *testing.T) {
 			env := map[string]string{"MEET_ADDR": "127.0.0.1:0", "MEET_DATA_DIR": t.TempDir(),
 				"MEET_LIVEKIT_PORT": "0", "MEET_LIVEKIT_UDP_PORT": "0", "MEET_LOG_LEVEL": "error"}
 			env[tc.setting] = tc.value
-			err, _, _ := runCLI(t, env, "serve")
+			_, _, err := runCLI(t, env, "serve")
 			want := "port " + tc.port + " is in use — stop what holds it or set " + tc.setting
 			if err == nil || !strings.HasPrefix(err.Error(), want) {
 				t.Fatalf("serve = %v, want an error starting %q", err, want)
@@ -133,7 +133,7 @@ func TestMissingPostgresDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	u.Path = "/meet_missing_database"
-	err, _, _ = runCLI(t, map[string]string{"MEET_DATABASE_URL": u.String(), "MEET_LOG_LEVEL": "error"}, "migrate")
+	_, _, err = runCLI(t, map[string]string{"MEET_DATABASE_URL": u.String(), "MEET_LOG_LEVEL": "error"}, "migrate")
 	want := "database meet_missing_database does not exist — create it (createdb meet_missing_database) or fix MEET_DATABASE_URL"
 	if err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Fatalf("migrate = %v, want an error starting %q", err, want)
@@ -172,14 +172,14 @@ func TestPasswordPromptAsksTwice(t *testing.T) {
 func TestUserCommandNamesItsDataDirectory(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
 	env := map[string]string{"MEET_DATA_DIR": dir, "MEET_LOG_LEVEL": "error"}
-	err, _, errOut := runCLI(t, env, "user", "list")
+	_, errOut, err := runCLI(t, env, "user", "list")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(errOut, "data directory: "+dir+" (MEET_DATA_DIR)") || !strings.Contains(errOut, "no database there yet") {
 		t.Errorf("stderr = %q", errOut)
 	}
-	_, _, errOut = runCLI(t, env, "user", "list")
+	_, errOut, _ = runCLI(t, env, "user", "list")
 	if strings.Contains(errOut, "no database there yet") {
 		t.Errorf("second run still says the database is new: %q", errOut)
 	}
