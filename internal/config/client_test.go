@@ -57,7 +57,7 @@ func TestClientSettingsInHelp(t *testing.T) {
 	var help bytes.Buffer
 	_, _ = Load("meet serve", []string{"--help"}, env(nil), &help)
 	for _, env := range []string{"MEET_FRONTEND_CUSTOM_CSS_URL", "MEET_FRONTEND_AUTO_MUTE_ON_JOIN_THRESHOLD", "MEET_CONNECTION_TEST_ENABLED", "MEET_LIVEKIT_FORCE_WSS_PROTOCOL"} {
-		if !strings.Contains(help.String(), "env "+env) {
+		if !strings.Contains(help.String(), ", "+env+"  default ") {
 			t.Errorf("--help does not document %s", env)
 		}
 	}
