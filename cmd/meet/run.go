@@ -33,6 +33,8 @@ Usage:
   meet user <command>      manage local accounts (add, list, disable, enable, passwd)
   meet recorder [flags]    run a recording worker as its own process
   meet recordings purge    delete recordings past MEET_RECORDING_EXPIRATION_DAYS
+  meet backup --to FILE    write a snapshot of the data directory while the server runs
+  meet restore FILE        restore a backup into an empty data directory
   meet version             print the version
 
 Run "meet serve --help" to list every setting.
@@ -84,6 +86,10 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 			return err
 		}
 		return recordingsPurgeCommand(ctx, cfg, log, stdout)
+	case "backup":
+		return backupCommand(ctx, args, getenv, stdout, stderr)
+	case "restore":
+		return restoreCommand(ctx, args, getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "meet", buildVersion())
 		return nil
