@@ -35,6 +35,7 @@ Usage:
   meet recordings purge    delete recordings past MEET_RECORDING_EXPIRATION_DAYS
   meet backup --to FILE    write a snapshot of the data directory while the server runs
   meet restore FILE        restore a backup into an empty data directory
+  meet rooms <command>     calls running now: live, end SLUG, kick SLUG IDENTITY
   meet version             print the version
 
 Run "meet serve --help" to list every setting.
@@ -90,6 +91,8 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return backupCommand(ctx, args, getenv, stdout, stderr)
 	case "restore":
 		return restoreCommand(ctx, args, getenv, stdout, stderr)
+	case "rooms":
+		return roomsCommand(ctx, args, getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "meet", buildVersion())
 		return nil
