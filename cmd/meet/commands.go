@@ -37,6 +37,9 @@ func commands() []command {
 		{"user", "<command>", "manage local accounts: add, list, disable, enable, passwd, logout", userCmd},
 		{"recorder", "[flags]", "run a recording worker as its own process", recorderCmd},
 		{"recordings", "purge [flags]", "delete recordings older than MEET_RECORDING_EXPIRATION_DAYS", recordingsCmd},
+		{"backup", "--to FILE", "write a snapshot of the data directory while the server runs", backupCommand},
+		{"restore", "FILE", "restore a backup into an empty data directory", restoreCommand},
+		{"rooms", "<command>", "calls running now: live, end SLUG, kick SLUG IDENTITY", roomsCommand},
 		{"version", "", "print the version", versionCmd},
 		{"help", "[command]", "list the commands, or show one command's help", helpCmd},
 	}

@@ -172,6 +172,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	srv := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: cfg.HTTP.IdleTimeout,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	srv.RegisterOnShutdown(api.Shutdown) // ends the event streams first
+	defer serveAdmin(cfg.DataDir, adminDeps{Rooms: roomSvc, SFU: lkClient, Lobby: lobbySvc, Log: log})()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(served) }()
 	log.Info("meet is ready", "url", publicURL.String(), "listen", ln.Addr().String(), "engine", db.Engine(), "redis", rdb != nil)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	lkproto "github.com/livekit/protocol/livekit"
+	lksdk "github.com/livekit/server-sdk-go/v2"
 )
 
 // What a participant sees of its call, read from its SDK client's state:
@@ -101,4 +102,10 @@ func WaitUntil(t testing.TB, d time.Duration, what string, cond func() bool) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// Connected reports whether this participant is still connected to its
+// room (false once the server removed it or ended the room).
+func (p *Participant) Connected() bool {
+	return p.room.ConnectionState() == lksdk.ConnectionStateConnected
 }
