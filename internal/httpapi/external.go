@@ -145,14 +145,14 @@ func (s *Server) handleApplicationToken() http.Handler {
 		if err := s.throttle(r, "application_token", s.ExternalTokenPerMinute); err != nil {
 			return err
 		}
-		values, err := tokenRequestValues(r)
+		values, problems, err := tokenRequestValues(r)
 		if err != nil {
 			return err
 		}
-		problems := apperr.Fields{}
 		get := func(field string) string {
 			v, ok := values[field]
 			switch {
+			case len(problems[field]) > 0:
 			case !ok:
 				problems.Add(field, "This field is required.")
 			case v == nil:
@@ -182,10 +182,11 @@ func (s *Server) handleApplicationToken() http.Handler {
 }
 
 // tokenRequestValues reads the four fields of a token request from a JSON
-// object or a form-encoded body; a nil value was sent as JSON null. Other
-// media types are refused (415), as DRF does with its JSON and form parsers.
-func tokenRequestValues(r *http.Request) (map[string]*string, error) {
-	out := map[string]*string{}
+// object or a form-encoded body; a nil value was sent as JSON null, and a
+// value of the wrong type is a problem under its field. Other media types
+// are refused (415), as DRF does with its JSON and form parsers.
+func tokenRequestValues(r *http.Request) (map[string]*string, apperr.Fields, error) {
+	out, problems := map[string]*string{}, apperr.Fields{}
 	fieldNames := []string{"client_id", "client_secret", "grant_type", "scope"}
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt == "application/x-www-form-urlencoded" {
@@ -193,9 +194,9 @@ func tokenRequestValues(r *http.Request) (map[string]*string, error) {
 		if err := r.ParseForm(); err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
-				return nil, apperr.New(apperr.Invalid, fmt.Sprintf("Request body is larger than %d bytes.", maxBodyBytes))
+				return nil, nil, apperr.New(apperr.Invalid, fmt.Sprintf("Request body is larger than %d bytes.", maxBodyBytes))
 			}
-			return nil, apperr.Wrap(apperr.Invalid, "Could not read the request body.", err)
+			return nil, nil, apperr.Wrap(apperr.Invalid, "Could not read the request body.", err)
 		}
 		for _, f := range fieldNames {
 			if vs, ok := r.PostForm[f]; ok {
@@ -203,13 +204,12 @@ func tokenRequestValues(r *http.Request) (map[string]*string, error) {
 				out[f] = &v
 			}
 		}
-		return out, nil
+		return out, problems, nil
 	}
 	body, err := decodeObject(r)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	problems := apperr.Fields{}
 	for _, f := range fieldNames {
 		if !body.has(f) {
 			continue
@@ -225,5 +225,5 @@ func tokenRequestValues(r *http.Request) (map[string]*string, error) {
 		}
 		out[f] = &v
 	}
-	return out, problems.Err()
+	return out, problems, nil
 }
