@@ -9,8 +9,8 @@ import (
 	"strconv"
 	"strings"
 
-	"meet/internal/applications"
 	"meet/internal/apperr"
+	"meet/internal/applications"
 	"meet/internal/rooms"
 )
 

@@ -83,7 +83,9 @@ func (ee *extEnv) token(t testing.TB, clientID, secret, email string) string {
 	if r.status != http.StatusOK {
 		t.Fatalf("token for %s: %d %s", email, r.status, r.body)
 	}
-	var b struct{ AccessToken string `json:"access_token"` }
+	var b struct {
+		AccessToken string `json:"access_token"`
+	}
 	if err := json.Unmarshal(r.body, &b); err != nil || b.AccessToken == "" {
 		t.Fatalf("token reply %s: %v", r.body, err)
 	}

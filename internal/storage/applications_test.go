@@ -5,8 +5,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"meet/internal/applications"
 	"meet/internal/apperr"
+	"meet/internal/applications"
 	"meet/internal/storage"
 )
 
