@@ -31,6 +31,7 @@ Usage:
   meet [serve] [flags]     run the server (default)
   meet migrate [flags]     apply database migrations and exit
   meet user <command>      manage local accounts (add, list, disable, enable, passwd)
+  meet app <command>       manage external API applications (add, list, disable, enable, rotate-secret)
   meet recorder [flags]    run a recording worker as its own process
   meet recordings purge    delete recordings past MEET_RECORDING_EXPIRATION_DAYS
   meet version             print the version
@@ -68,6 +69,8 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return migrate(ctx, cfg, log, stdout)
 	case "user":
 		return userCommand(ctx, args, getenv, stdin, stdout, stderr)
+	case "app":
+		return appCommand(ctx, args, getenv, stdout, stderr)
 	case "recorder":
 		cfg, log, err := setup("meet recorder", args, getenv, stderr)
 		if err != nil {
