@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -123,6 +124,42 @@ func TestExternalTokenCreatesUser(t *testing.T) {
 		}
 		r := ee.ext(t, http.MethodGet, "/rooms/", ee.token(t, clientID, secret, "new.person@example.com"), nil)
 		expect(t, r, 200, map[string]any{"count": 0, "next": nil, "previous": nil, "results": []any{}})
+	})
+}
+
+// TestExternalTokenCreatesUserOnce: concurrent first requests for the same
+// new address all act for one user (the loser of the insert race finds the
+// winner's user).
+func TestExternalTokenCreatesUserOnce(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e storagetest.Engine) {
+		ee := newExtEnv(t, e, applications.Options{AllowUserCreation: true}, nil)
+		clientID, secret := ee.addApp(t, []string{"rooms:list"})
+		const n = 8
+		ids := make(chan any, n)
+		var wg sync.WaitGroup
+		for range n {
+			wg.Go(func() {
+				r := ee.ext(t, http.MethodPost, "/application/token/", "", tokenReq(clientID, secret, "racer@example.com"))
+				if r.status != http.StatusOK {
+					t.Errorf("token: %d %s", r.status, r.body)
+					ids <- nil
+					return
+				}
+				tok, _ := r.decoded(t).(map[string]any)["access_token"].(string)
+				ids <- decodeClaims(t, tok)["user_id"]
+			})
+		}
+		wg.Wait()
+		close(ids)
+		u, err := ee.db.UserByEmail(context.Background(), "racer@example.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for id := range ids {
+			if id != u.ID {
+				t.Errorf("a token acts for %v, want the one user %s", id, u.ID)
+			}
+		}
 	})
 }
 
