@@ -51,8 +51,10 @@ func (s *Service) CreateRoom(ctx context.Context, d Delegation, in RoomInput) (*
 		})
 		if err == nil {
 			// analytics: room created through the external API — track
-			// room_created with {room_id, access_level, external_api: true,
-			// client_id: d.ClientID, auth_method: "application"} for d.User.
+			// room_created for d.User with {room_id, access_level,
+			// external_api: true, client_id: d.ClientID, auth_method:
+			// "ApplicationJWTAuthentication" (the reference's authenticator
+			// name), $set: {email}}.
 			return v.Room, nil
 		}
 		if !slugTaken(err) {
