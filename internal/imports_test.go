@@ -16,13 +16,15 @@ import (
 // allowed lists, for each domain package, the meet packages and modules its
 // non-test files may import besides the standard library.
 var allowed = map[string][]string{
-	"apperr":     {},
-	"config":     {},
-	"mail":       {"meet/internal/rooms"},
-	"auth":       {"meet/internal/apperr"},
-	"rooms":      {"meet/internal/apperr", "meet/internal/auth", "golang.org/x/text/unicode/norm"},
-	"users":      {"meet/internal/apperr", "meet/internal/rooms"},
-	"lobby":      {"meet/internal/apperr", "meet/internal/auth", "meet/internal/rooms"},
+	"apperr": {},
+	"config": {},
+	"mail":   {"meet/internal/rooms"},
+	"auth":   {"meet/internal/apperr"},
+	"rooms":  {"meet/internal/apperr", "meet/internal/auth", "golang.org/x/text/unicode/norm"},
+	"users":  {"meet/internal/apperr", "meet/internal/rooms"},
+	"lobby":  {"meet/internal/apperr", "meet/internal/auth", "meet/internal/rooms"},
+	"applications": {"meet/internal/apperr", "meet/internal/auth", "meet/internal/rooms", "meet/internal/users",
+		"github.com/golang-jwt/jwt/v5"},
 	"recordings": {"meet/internal/apperr", "meet/internal/auth", "meet/internal/mail", "meet/internal/rooms", "meet/internal/users"},
 }
 

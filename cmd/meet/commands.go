@@ -35,6 +35,7 @@ func commands() []command {
 		{"serve", "[flags]", "run the server (the default command); `meet help serve` lists every setting", serveCmd},
 		{"migrate", "[flags]", "apply database migrations and exit", migrateCmd},
 		{"user", "<command>", "manage local accounts: add, list, disable, enable, passwd, logout", userCmd},
+		{"app", "<command>", "manage external API applications: add, list, disable, enable, rotate-secret", appCommand},
 		{"recorder", "[flags]", "run a recording worker as its own process", recorderCmd},
 		{"recordings", "purge [flags]", "delete recordings older than MEET_RECORDING_EXPIRATION_DAYS", recordingsCmd},
 		{"backup", "--to FILE", "write a snapshot of the data directory while the server runs", backupCommand},

@@ -141,6 +141,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		return err
 	}
 	loops = append(loops, wireClientAPI(cfg, &deps, rdb, tokens)...)
+	wireExternalAPI(cfg, &deps, db, roomSvc, secretKey)
 	deps.PublicConfig = publicConfig(cfg, md, deps)
 	api, err := httpapi.New(deps)
 	if err != nil {

@@ -38,6 +38,8 @@ type Config struct {
 	ConnectionTest ConnectionTest
 	// Frontend is passed through to the front end in config/.
 	Frontend Frontend
+	// External configures the external API for applications.
+	External External
 
 	// raw keeps each setting's text as loaded, for String.
 	raw map[string]string

@@ -130,6 +130,7 @@ func (c *Config) Validate() error {
 	}
 	c.validateS3(bad)
 	c.validateClient(bad)
+	c.validateExternal(bad)
 	return errors.Join(errs...)
 }
 

@@ -48,7 +48,8 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	} else if e.Err != nil {
 		log.DebugContext(r.Context(), "request refused", "err", err)
 	}
-	if e.Kind == apperr.Unauthenticated {
+	if e.Kind == apperr.Unauthenticated && w.Header().Get("WWW-Authenticate") == "" {
+		// Session authentication's scheme, unless the handler named its own.
 		w.Header().Set("WWW-Authenticate", "Session")
 	}
 	if status == http.StatusTooManyRequests {

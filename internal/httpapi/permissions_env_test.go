@@ -21,6 +21,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"meet/internal/applications"
 	"meet/internal/auth"
 	"meet/internal/auth/local"
 	"meet/internal/auth/oidc"
@@ -60,6 +61,9 @@ type matrixEnv struct {
 	tokens *livekit.TokenIssuer
 	// otherRoom is a room of other people, made once, for lkOtherRoom.
 	otherRoom string
+	// extClientID and extSecret are the credentials of an application with
+	// every scope, for the external API's rows.
+	extClientID, extSecret string
 }
 
 // okParticipants accepts every removal: the matrix checks who may ask, not
@@ -124,6 +128,13 @@ func newMatrixEnv(t testing.TB, e storagetest.Engine) *matrixEnv {
 			t.Fatal(err)
 		}
 		d.LocalLogin = a
+		d.External = applications.NewService(applications.Deps{Store: db, Users: db, Rooms: d.Rooms, RoomStore: db},
+			applications.Options{SigningKey: []byte(extKey)})
+		app, secret, err := d.External.Add(context.Background(), "Matrix", allScopes, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		me.extClientID, me.extSecret = app.ClientID, secret
 	}))
 	return me
 }
@@ -190,13 +201,15 @@ type fixture struct {
 	guestID   string
 	lkThis    string // join token for this room
 	lkOther   string // join token for a room of someone else
+	// extClientID and extSecret are an application's credentials.
+	extClientID, extSecret string
 }
 
 // newFixture builds a cell's world.
 func (me *matrixEnv) newFixture(t testing.TB, activeRecording bool) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &fixture{cast: me.newCast(t, rooms.Restricted, nil)}
+	f := &fixture{cast: me.newCast(t, rooms.Restricted, nil), extClientID: me.extClientID, extSecret: me.extSecret}
 	if me.otherRoom == "" {
 		me.otherRoom = me.newCast(t, rooms.Restricted, nil).room.ID
 	}

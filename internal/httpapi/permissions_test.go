@@ -172,6 +172,16 @@ func permissionMatrix() []permRow {
 			why: "404 without a recording access, 403 for members, as the reference"},
 		{pattern: "DELETE " + v + "/recordings/{id}/{$}", want: statuses{s401, s404, s403, s204, s204, s401, s401}},
 		{pattern: "GET " + v + "/recordings/{id}/download/{$}", want: statuses{s401, s404, s403, s200, s200, s401, s401}},
+
+		// External API: only an application's credentials and the delegated
+		// tokens they buy count (external_test.go covers those, per scope and role).
+		{pattern: "POST " + extV1 + "/application/token/{$}", want: all(s200),
+			body: func(f *fixture) any { return tokenReq(f.extClientID, f.extSecret, f.users[asOwner].Email) },
+			why:  "whoever holds the application's credentials; sessions and LiveKit tokens play no part"},
+		{pattern: "GET " + extV1 + "/rooms/{$}", want: all(s401), why: "sessions and LiveKit tokens are not delegated tokens"},
+		{pattern: "POST " + extV1 + "/rooms/{$}", want: all(s401), body: func(*fixture) any { return map[string]any{} },
+			why: "sessions and LiveKit tokens are not delegated tokens"},
+		{pattern: "GET " + extV1 + "/rooms/{id}/{$}", want: all(s401), why: "sessions and LiveKit tokens are not delegated tokens"},
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"meet/internal/applications"
 )
 
 // routes lists every route of the server, one per line. Paths keep La Suite
@@ -107,6 +109,15 @@ func (s *Server) routes() {
 	m.Handle("GET "+api+"/recordings/{id}/{$}", s.handleRecordingRetrieve())
 	m.Handle("DELETE "+api+"/recordings/{id}/{$}", s.handleRecordingDelete())
 	m.Handle("GET "+api+"/recordings/{id}/download/{$}", s.handleRecordingDownload())
+
+	// External API: applications acting for users, with delegated tokens
+	if s.External != nil {
+		const ext = externalPrefix
+		m.Handle("POST "+ext+"/application/token/{$}", s.handleApplicationToken())
+		m.Handle("GET "+ext+"/rooms/{$}", s.requireDelegation(applications.ScopeRoomsList, s.handleExternalRoomList()))
+		m.Handle("POST "+ext+"/rooms/{$}", s.requireDelegation(applications.ScopeRoomsCreate, s.handleExternalRoomCreate()))
+		m.Handle("GET "+ext+"/rooms/{id}/{$}", s.requireDelegation(applications.ScopeRoomsRetrieve, s.handleExternalRoomRetrieve()))
+	}
 }
 
 var _ http.Handler = (*Server)(nil)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"meet/internal/applications"
 	"meet/internal/auth"
 	"meet/internal/auth/local"
 	"meet/internal/auth/oidc"
@@ -117,6 +118,14 @@ type Deps struct {
 	// Inviter e-mails meeting invitations (nil: no SMTP server; invite/
 	// answers 503).
 	Inviter rooms.Inviter
+
+	// External API
+	// External serves applications acting for users under /external-api/v1.0/
+	// (nil: those routes are absent, the reference's EXTERNAL_API_ENABLED off).
+	External *applications.Service
+	// ExternalTokenPerMinute is how many application/token/ requests one
+	// client address may make a minute (below one: no limit).
+	ExternalTokenPerMinute int
 }
 
 // Server is the HTTP adapter.
@@ -182,7 +191,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // decides between Django's APPEND_SLASH redirect and 404.
 func (s *Server) route(r *http.Request) (http.Handler, string) {
 	h, pattern := s.mux.Handler(r)
-	if strings.HasPrefix(r.URL.Path, "/api/") && !strings.HasSuffix(r.URL.Path, "/") &&
+	if isAPIPath(r.URL.Path) && !strings.HasSuffix(r.URL.Path, "/") &&
 		(strings.HasSuffix(pattern, "/") || strings.HasSuffix(pattern, "{$}")) {
 		return nil, ""
 	}
@@ -192,7 +201,7 @@ func (s *Server) route(r *http.Request) (http.Handler, string) {
 // dispatch serves a request through the mux, answering unmatched API paths
 // with the reference's JSON 404 and 405 bodies instead of the mux's text.
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
-	if strings.HasPrefix(r.URL.Path, "/api/") {
+	if isAPIPath(r.URL.Path) {
 		if err := refuseNullsInURL(r); err != nil {
 			writeError(w, r, s.log, err)
 			return
@@ -207,7 +216,7 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusMovedPermanently)
 		return
 	}
-	if !strings.HasPrefix(r.URL.Path, "/api/") && s.Web != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+	if !isAPIPath(r.URL.Path) && s.Web != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 		s.Web.ServeHTTP(w, r)
 		return
 	}
@@ -237,7 +246,7 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 // a redirect would lose their body.
 func (s *Server) appendSlash(r *http.Request) (string, bool) {
 	if (r.Method != http.MethodGet && r.Method != http.MethodHead) ||
-		!strings.HasPrefix(r.URL.Path, "/api/") || strings.HasSuffix(r.URL.Path, "/") {
+		!isAPIPath(r.URL.Path) || strings.HasSuffix(r.URL.Path, "/") {
 		return "", false
 	}
 	probe := r.Clone(r.Context())

@@ -14,6 +14,9 @@ type CreateInput struct {
 	Name          string
 	AccessLevel   *AccessLevel
 	Configuration Configuration // nil or empty: the creator's default applies
+	// SkipPreferences leaves the creator's default access level and
+	// configuration out: the external API applies its own defaults.
+	SkipPreferences bool
 }
 
 // Create stores a new room owned by the principal. An omitted access level
@@ -30,7 +33,7 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, in CreateInput) 
 		return View{}, err
 	}
 	level, cfg := s.opts.DefaultAccessLevel, in.Configuration
-	if s.prefs != nil && (in.AccessLevel == nil || cfg.Empty()) {
+	if s.prefs != nil && !in.SkipPreferences && (in.AccessLevel == nil || cfg.Empty()) {
 		defLevel, defCfg, err := s.prefs.RoomDefaults(ctx, p.UserID)
 		if err != nil {
 			return View{}, err

@@ -44,7 +44,7 @@ func ParseInvitees(emails []string) ([]string, error) {
 	out := make([]string, 0, len(emails))
 	for _, e := range emails {
 		e = strings.TrimSpace(e)
-		if !validEmail(e) {
+		if !ValidEmail(e) {
 			return nil, apperr.Field("emails", "Enter a valid email address.")
 		}
 		if key := strings.ToLower(e); !seen[key] {
@@ -55,9 +55,9 @@ func ParseInvitees(emails []string) ([]string, error) {
 	return out, nil
 }
 
-// validEmail accepts a bare address whose domain has a dot, as Django's
-// EmailValidator does for public domains.
-func validEmail(s string) bool {
+// ValidEmail reports whether s is a bare e-mail address whose domain has a
+// dot, as Django's EmailValidator accepts for public domains.
+func ValidEmail(s string) bool {
 	if len(s) > 254 || strings.ContainsAny(s, " <>\r\n") {
 		return false
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"meet/internal/apperr"
+	"meet/internal/applications"
 	"meet/internal/auth"
 	"meet/internal/rooms"
 	"meet/internal/users"
@@ -24,6 +25,10 @@ var (
 	_ rooms.Preferences = (*DB)(nil)
 	_ users.Store       = (*DB)(nil)
 	_ auth.SessionStore = (*DB)(nil)
+
+	_ applications.Store     = (*DB)(nil)
+	_ applications.Users     = (*DB)(nil)
+	_ applications.RoomStore = (*DB)(nil)
 )
 
 // DB is meet's database: a connection pool on SQLite or PostgreSQL and the

@@ -131,6 +131,7 @@ var sqliteUniqueTargets = map[string]string{
 	"users.sub":                       ucUserSub,
 	"index 'users_email_subless_key'": ucUserEmail,
 	"resource_accesses.user_id, resource_accesses.room_id": ucAccessPair,
+	"applications.client_id":                               ucApplicationClientID,
 }
 
 func (sqliteDialect) uniqueViolation(err error) (string, bool) {

@@ -1,6 +1,6 @@
 // Package storage is meet's database adapter: the database/sql
-// implementation of rooms.Store, rooms.Preferences, users.Store and
-// auth.SessionStore, on SQLite (modernc.org/sqlite, no cgo) or PostgreSQL
+// implementation of rooms.Store, rooms.Preferences, users.Store,
+// auth.SessionStore and applications.Store, on SQLite (modernc.org/sqlite, no cgo) or PostgreSQL
 // (pgx through its database/sql adapter).
 //
 // Open picks the engine from the DSN: postgres:// or postgresql:// selects
@@ -33,6 +33,6 @@
 //
 // Tests use the storagetest package to get a migrated database on each engine.
 //
-// storage imports the domain packages (apperr, auth, rooms, users); no domain
-// package may import it.
+// storage imports the domain packages (apperr, auth, rooms, users,
+// applications); no domain package may import it.
 package storage
