@@ -259,4 +259,3 @@ func TestTLSFileErrorsNameTheSetting(t *testing.T) {
 		}
 	}
 }
-
