@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -79,16 +80,31 @@ func (l *Listener) Close() error {
 // Addr is the inner listener's address.
 func (l *Listener) Addr() net.Addr { return l.inner.Addr() }
 
+// acceptLoop accepts until the inner listener is closed. Other accept
+// errors (out of file descriptors) are waited out with a growing pause, as
+// net/http does, rather than closing the HTTPS port.
 func (l *Listener) acceptLoop() {
+	var pause time.Duration
 	for {
 		c, err := l.inner.Accept()
 		if err != nil {
-			l.mu.Lock()
-			l.err = err
-			l.mu.Unlock()
-			_ = l.Close()
-			return
+			if errors.Is(err, net.ErrClosed) {
+				l.mu.Lock()
+				l.err = err
+				l.mu.Unlock()
+				_ = l.Close()
+				return
+			}
+			pause = min(max(2*pause, 5*time.Millisecond), time.Second)
+			l.log.Warn("HTTPS accept failed; retrying", "err", err, "pause", pause)
+			select {
+			case <-time.After(pause):
+			case <-l.done:
+				return
+			}
+			continue
 		}
+		pause = 0
 		go l.handle(c)
 	}
 }
