@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -55,6 +57,9 @@ func startMedia(ctx context.Context, cfg *config.Config, publicURL *url.URL, lis
 		WebhookURLs: []string{"http://127.0.0.1:" + port + "/api/v1.0/rooms/webhooks-livekit/"},
 		TURN:        livekit.TURNOptions{Enabled: cfg.TURNEnabled(), UDPPort: e.TURN.UDPPort, Domain: turnTLSDomain(cfg, publicURL)},
 	}, log)
+	if errors.Is(err, livekit.ErrTURNPort) {
+		return nil, fmt.Errorf("MEET_TURN_UDP_PORT: %w (choose another port, or MEET_TURN=off)", err)
+	}
 	if err != nil {
 		return nil, err
 	}

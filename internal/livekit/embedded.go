@@ -18,6 +18,10 @@ import (
 	lklogger "github.com/livekit/protocol/logger"
 )
 
+// ErrTURNPort reports that the TURN UDP port cannot be bound (another
+// program holds it, or it is privileged).
+var ErrTURNPort = errors.New("livekit: embedded: TURN UDP port unavailable")
+
 // MinSecretLength is the shortest API secret StartEmbedded accepts.
 const MinSecretLength = 32
 
@@ -319,6 +323,12 @@ func (o EmbeddedOptions) withDefaults() (EmbeddedOptions, error) {
 		if o.TURN.UDPPort, err = freePort("udp", o.turnBind()); err != nil {
 			return o, err
 		}
+	} else if c, err := net.ListenPacket("udp", net.JoinHostPort(o.turnBind(), strconv.Itoa(o.TURN.UDPPort))); err != nil {
+		// Checked here so the caller can tell which port failed; LiveKit's
+		// own error does not say it is a setting.
+		return o, fmt.Errorf("%w: %w", ErrTURNPort, err)
+	} else {
+		_ = c.Close()
 	}
 	if o.TURN.Domain == "" {
 		o.TURN.TCPPort = 0
