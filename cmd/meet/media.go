@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -25,6 +27,9 @@ type media struct {
 	// proxy forwards /rtc (LiveKit signalling) to the in-process SFU so that
 	// browsers need only meet's own HTTP port plus the UDP media port.
 	proxy http.Handler
+	// turnTLSAddr is where meet's HTTPS listener forwards TURN over TLS
+	// (the SFU's TURN server), empty when there is none.
+	turnTLSAddr string
 }
 
 // startMedia connects to the external LiveKit when configured, else starts
@@ -53,17 +58,21 @@ func startMedia(ctx context.Context, cfg *config.Config, publicURL *url.URL, lis
 		NodeIP: e.NodeIP, UseExternalIP: e.UseExternalIP, Interfaces: e.Interfaces,
 		APIKey: key, APISecret: secret, DepartureTimeout: e.DepartureTimeout,
 		WebhookURLs: []string{"http://127.0.0.1:" + port + "/api/v1.0/rooms/webhooks-livekit/"},
+		TURN:        livekit.TURNOptions{Enabled: cfg.TURNEnabled(), UDPPort: e.TURN.UDPPort, Domain: turnTLSDomain(cfg, publicURL)},
 	}, log)
+	if errors.Is(err, livekit.ErrTURNPort) {
+		return nil, fmt.Errorf("MEET_TURN_UDP_PORT: %w (choose another port, or MEET_TURN=off)", err)
+	}
 	if err != nil {
 		return nil, err
 	}
 	target, _ := url.Parse(sfu.HTTPURL())
 	m := &media{apiURL: sfu.HTTPURL(), apiKey: key, apiSecret: secret, embedded: sfu,
-		publicURL: wsScheme(publicURL.String()), proxy: httputil.NewSingleHostReverseProxy(target)}
+		publicURL: wsScheme(publicURL.String()), proxy: httputil.NewSingleHostReverseProxy(target), turnTLSAddr: sfu.TURNTCPAddr()}
 	if lk.PublicURL != "" {
 		m.publicURL = wsScheme(lk.PublicURL)
 	}
-	log.Info("LiveKit runs in-process", "signalling", m.publicURL+"/rtc", "media_udp_port", sfu.RTCUDPPort(),
+	log.Info("LiveKit runs in-process", "signalling", m.publicURL+"/rtc", "media_udp_port", sfu.RTCUDPPort(), "turn_udp_port", sfu.TURNUDPPort(),
 		"node_ip", e.NodeIP, "hint", "for other machines set MEET_LIVEKIT_NODE_IP, MEET_LIVEKIT_INTERFACES and open the UDP port")
 	return m, nil
 }

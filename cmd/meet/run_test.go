@@ -27,6 +27,15 @@ func startMeet(t *testing.T, env map[string]string) (baseURL string) {
 // stop runs at the end of the test if the test did not call it.
 func launchMeet(t *testing.T, env map[string]string) (baseURL string, stop func() time.Duration) {
 	t.Helper()
+	baseURL, stop = runMeet(t, env)
+	waitHealthy(t, baseURL)
+	return baseURL, stop
+}
+
+// runMeet is launchMeet without the health check: it returns once meet says
+// it is ready, with the public URL it printed.
+func runMeet(t *testing.T, env map[string]string) (baseURL string, stop func() time.Duration) {
+	t.Helper()
 	vars := map[string]string{
 		"MEET_ADDR":             "127.0.0.1:0",
 		"MEET_DATA_DIR":         t.TempDir(),
@@ -80,7 +89,6 @@ func launchMeet(t *testing.T, env map[string]string) (baseURL string, stop func(
 	case <-time.After(60 * time.Second):
 		t.Fatal("meet did not start within 60 s")
 	}
-	waitHealthy(t, baseURL)
 	return baseURL, stop
 }
 

@@ -72,7 +72,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		return err
 	}
 	defer ln.Close()
-	served := httpapi.LimitConnsPerClient(ln, cfg.HTTP.MaxConnsPerClient, cfg.TrustedProxies, log)
+	served := limitConns(ln, cfg, log)
 	publicURL, err := publicURLOf(cfg, ln.Addr())
 	if err != nil {
 		return err
@@ -174,8 +174,25 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	srv.RegisterOnShutdown(api.Shutdown) // ends the event streams first
 	defer serveAdmin(cfg.DataDir, adminDeps{Rooms: roomSvc, SFU: lkClient, Lobby: lobbySvc, Log: log})()
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(served) }()
+	if cfg.TLS.On() {
+		f, err := openFront(cfg, publicURL, md.turnTLSAddr, log)
+		if err != nil {
+			_ = srv.Close()
+			return err
+		}
+		defer func() {
+			ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+			defer cancel()
+			f.shutdown(ctx)
+		}()
+		go func() { errc <- srv.Serve(f.ln) }()
+		f.warm(ctx, log)
+		if ip := addrIP(ln.Addr()); ip != nil && !ip.IsLoopback() {
+			log.Warn("MEET_ADDR serves plain HTTP beside HTTPS; bind it to 127.0.0.1 (the in-process SFU's webhooks and local probes use it)", "listen", ln.Addr().String())
+		}
+	}
 	log.Info("meet is ready", "url", publicURL.String(), "listen", ln.Addr().String(), "engine", db.Engine(), "redis", rdb != nil)
 	fmt.Fprintf(stdout, "meet is ready on %s\n", publicURL)
 
@@ -194,6 +211,14 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		return nil
 	}
 	return err
+}
+
+// addrIP is the IP address of a TCP listener's address.
+func addrIP(a net.Addr) net.IP {
+	if t, ok := a.(*net.TCPAddr); ok {
+		return t.IP
+	}
+	return nil
 }
 
 // shutdownTimeout is how long ordinary requests get to finish at shutdown.

@@ -34,6 +34,8 @@ type Config struct {
 	Lobby    Lobby
 	Recorder Recording
 	HTTP     HTTP
+	// TLS makes meet serve HTTPS itself (public installs without a proxy).
+	TLS TLS
 	// ConnectionTest configures diagnostics/connection/.
 	ConnectionTest ConnectionTest
 	// Frontend is passed through to the front end in config/.
@@ -94,6 +96,58 @@ type EmbeddedLiveKit struct {
 	// DepartureTimeout closes a room this long after its last participant
 	// left (and fires room_finished, which clears its lobby).
 	DepartureTimeout time.Duration
+	// TURN is the SFU's own TURN server, for browsers whose network lets
+	// no UDP through to the SFU's media port.
+	TURN TURN
+}
+
+// TURN configures the in-process SFU's TURN server.
+type TURN struct {
+	// Mode is "auto" (on when meet serves HTTPS itself), "on" or "off".
+	Mode string
+	// UDPPort is TURN over UDP; 0 picks a free port (tests).
+	UDPPort int
+}
+
+// TLS configures HTTPS served by meet itself.
+type TLS struct {
+	// Mode is "off" (plain HTTP on Addr, e.g. behind a proxy), "acme"
+	// (certificates obtained and renewed from an ACME CA) or "file".
+	Mode string
+	// Addr serves HTTPS (and TURN over TLS) when Mode is not off.
+	Addr string
+	// RedirectAddr serves plain HTTP that redirects to https and answers
+	// ACME http-01 challenges; empty: no such listener.
+	RedirectAddr string
+	CertFile     string // PEM certificate chain (Mode file)
+	KeyFile      string // PEM private key (Mode file)
+	ACME         ACME
+}
+
+// ACME configures the certificate authority of TLS mode acme.
+type ACME struct {
+	Directory string // the CA's directory URL
+	Email     string // contact for expiry and policy notices
+	// CAFile is a PEM bundle trusted for the directory's HTTPS, for a
+	// private ACME CA; empty: the system's roots.
+	CAFile string
+}
+
+// On reports whether meet serves HTTPS itself.
+func (t TLS) On() bool { return t.Mode == "acme" || t.Mode == "file" }
+
+// TURNEnabled reports whether the in-process SFU runs its TURN server.
+func (c *Config) TURNEnabled() bool {
+	if c.LiveKit.URL != "" {
+		return false
+	}
+	switch c.LiveKit.Embedded.TURN.Mode {
+	case "on":
+		return true
+	case "auto":
+		return c.TLS.On()
+	}
+	return false
 }
 
 // Session configures sign-in sessions.

@@ -129,6 +129,7 @@ func (c *Config) Validate() error {
 		bad("MEET_RECORDING_EXPIRATION_DAYS", "must not be negative")
 	}
 	c.validateS3(bad)
+	c.validateTLS(bad)
 	c.validateClient(bad)
 	c.validateExternal(bad)
 	return errors.Join(errs...)
@@ -164,6 +165,18 @@ func (c *Config) validateLiveKit(bad func(env, format string, a ...any)) {
 	}
 	if e.NodeIP != "" && net.ParseIP(e.NodeIP) == nil {
 		bad("MEET_LIVEKIT_NODE_IP", "must be an IP address, got %q", e.NodeIP)
+	}
+	switch e.TURN.Mode {
+	case "auto", "off":
+	case "on":
+		if lk.URL != "" {
+			bad("MEET_TURN", "on needs the in-process SFU; an external LiveKit configures its own TURN")
+		}
+	default:
+		bad("MEET_TURN", "must be auto, on or off, got %q", e.TURN.Mode)
+	}
+	if e.TURN.UDPPort < 0 || e.TURN.UDPPort > 65535 {
+		bad("MEET_TURN_UDP_PORT", "must be a port number")
 	}
 	for _, u := range e.ICEServers {
 		// TURN needs per-user credentials, which only LiveKit's own
@@ -242,5 +255,55 @@ func (c *Config) validateS3(bad func(env, format string, a ...any)) {
 	}
 	if s.Region == "" {
 		bad("MEET_S3_REGION", "must not be empty with MEET_S3_ENDPOINT")
+	}
+}
+
+// validateTLS checks the HTTPS settings: what each mode needs, named by the
+// setting to change.
+func (c *Config) validateTLS(bad func(env, format string, a ...any)) {
+	t := c.TLS
+	switch t.Mode {
+	case "off":
+		return
+	case "acme", "file":
+	default:
+		bad("MEET_TLS", "must be off, acme or file, got %q", t.Mode)
+		return
+	}
+	if _, _, err := net.SplitHostPort(t.Addr); err != nil {
+		bad("MEET_TLS_ADDR", "must be host:port or :port, got %q", t.Addr)
+	}
+	if t.RedirectAddr != "" {
+		if _, _, err := net.SplitHostPort(t.RedirectAddr); err != nil {
+			bad("MEET_TLS_REDIRECT_ADDR", "must be host:port, :port or empty, got %q", t.RedirectAddr)
+		}
+	}
+	u, err := url.Parse(c.PublicURL)
+	switch {
+	case c.PublicURL == "":
+		bad("MEET_PUBLIC_URL", "is required with MEET_TLS=%s: it names the host the certificate is for (https://meet.example.org)", t.Mode)
+		return
+	case err != nil:
+		return // reported with MEET_PUBLIC_URL already
+	case u.Scheme != "https":
+		bad("MEET_PUBLIC_URL", "must be an https:// URL with MEET_TLS=%s, got %q", t.Mode, c.PublicURL)
+	}
+	if t.Mode == "file" {
+		if t.CertFile == "" {
+			bad("MEET_TLS_CERT", "is required with MEET_TLS=file")
+		}
+		if t.KeyFile == "" {
+			bad("MEET_TLS_KEY", "is required with MEET_TLS=file")
+		}
+		return
+	}
+	if host := u.Hostname(); net.ParseIP(host) != nil || !strings.Contains(host, ".") {
+		bad("MEET_PUBLIC_URL", "must name a public domain with MEET_TLS=acme (ACME CAs certify domain names), got %q", host)
+	}
+	if d, err := url.Parse(t.ACME.Directory); err != nil || d.Scheme != "https" || d.Host == "" {
+		bad("MEET_ACME_DIRECTORY", "must be an https:// URL, got %q", t.ACME.Directory)
+	}
+	if t.ACME.Email != "" && !strings.Contains(t.ACME.Email, "@") {
+		bad("MEET_ACME_EMAIL", "must be an e-mail address, got %q", t.ACME.Email)
 	}
 }

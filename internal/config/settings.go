@@ -118,6 +118,15 @@ var settings = append([]setting{
 	{env: "MEET_MAX_CONNECTIONS_PER_CLIENT", def: "256", help: "open connections per client address (IPv6 by /64; loopback and trusted proxies not counted; 0 = no limit)", apply: integer(func(c *Config) *int { return &c.HTTP.MaxConnsPerClient })},
 	{env: "MEET_TRUSTED_PROXIES", def: "", help: "reverse proxies (CIDRs, comma-separated) whose X-Forwarded-For gives the client address", apply: prefixes(func(c *Config) *[]netip.Prefix { return &c.TrustedProxies })},
 
+	{env: "MEET_TLS", def: "off", help: "serve HTTPS: off (plain HTTP on MEET_ADDR, e.g. behind a proxy), acme (certificate from an ACME CA for MEET_PUBLIC_URL's host) or file", apply: str(func(c *Config) *string { return &c.TLS.Mode })},
+	{env: "MEET_TLS_ADDR", def: ":443", help: "HTTPS listen address with MEET_TLS on (TURN over TLS shares it)", apply: str(func(c *Config) *string { return &c.TLS.Addr })},
+	{env: "MEET_TLS_REDIRECT_ADDR", def: ":80", help: "with MEET_TLS on: plain HTTP address that redirects to https and answers ACME http-01 challenges (empty = none)", apply: str(func(c *Config) *string { return &c.TLS.RedirectAddr })},
+	{env: "MEET_TLS_CERT", def: "", help: "PEM certificate chain with MEET_TLS=file (re-read when it changes)", apply: str(func(c *Config) *string { return &c.TLS.CertFile })},
+	{env: "MEET_TLS_KEY", def: "", help: "PEM private key with MEET_TLS=file", apply: str(func(c *Config) *string { return &c.TLS.KeyFile })},
+	{env: "MEET_ACME_DIRECTORY", def: "https://acme-v02.api.letsencrypt.org/directory", help: "ACME directory URL with MEET_TLS=acme (default Let's Encrypt)", apply: str(func(c *Config) *string { return &c.TLS.ACME.Directory })},
+	{env: "MEET_ACME_EMAIL", def: "", help: "contact address given to the ACME CA (expiry notices)", apply: str(func(c *Config) *string { return &c.TLS.ACME.Email })},
+	{env: "MEET_ACME_CA_FILE", def: "", help: "PEM roots trusted for the ACME directory's HTTPS (a private ACME CA); empty = the system's", apply: str(func(c *Config) *string { return &c.TLS.ACME.CAFile })},
+
 	{env: "MEET_DEFAULT_ACCESS_LEVEL", def: "public", help: "access level of new rooms: public, trusted or restricted", apply: str(func(c *Config) *string { return &c.Rooms.DefaultAccessLevel })},
 	{env: "MEET_ALLOW_UNREGISTERED_ROOMS", def: "true", help: "let anyone meet in a room that was never created", apply: boolean(func(c *Config) *bool { return &c.Rooms.AllowUnregistered })},
 	{env: "MEET_AUTHENTICATED_CAN_EDIT_NAME", def: "true", help: "let signed-in users choose their display name", apply: boolean(func(c *Config) *bool { return &c.Rooms.AuthenticatedCanEditName })},
@@ -138,6 +147,8 @@ var settings = append([]setting{
 	{env: "MEET_LIVEKIT_INTERFACES", def: "lo", help: "in-process SFU: network interfaces used for media (comma-separated; empty = all)", apply: list(func(c *Config) *[]string { return &c.LiveKit.Embedded.Interfaces })},
 	{env: "MEET_LIVEKIT_ICE_SERVERS", def: "", help: "in-process SFU: STUN servers browsers use (comma-separated stun: URLs; empty = none, media goes straight to the SFU)", apply: list(func(c *Config) *[]string { return &c.LiveKit.Embedded.ICEServers })},
 
+	{env: "MEET_TURN", def: "auto", help: "in-process SFU: TURN server for browsers behind UDP-blocking firewalls: auto (on with MEET_TLS), on or off", apply: str(func(c *Config) *string { return &c.LiveKit.Embedded.TURN.Mode })},
+	{env: "MEET_TURN_UDP_PORT", def: "3478", help: "in-process SFU: TURN over UDP port (TURN over TLS shares MEET_TLS_ADDR)", apply: integer(func(c *Config) *int { return &c.LiveKit.Embedded.TURN.UDPPort })},
 	{env: "MEET_LIVEKIT_DEPARTURE_TIMEOUT", def: "20s", help: "in-process SFU: close a room this long after its last participant left", apply: duration(func(c *Config) *time.Duration { return &c.LiveKit.Embedded.DepartureTimeout })},
 
 	{env: "MEET_OIDC_ISSUER", def: "", help: "OpenID Connect issuer URL; empty disables single sign-on", apply: str(func(c *Config) *string { return &c.OIDC.Issuer })},

@@ -18,6 +18,10 @@ import (
 	lklogger "github.com/livekit/protocol/logger"
 )
 
+// ErrTURNPort reports that the TURN UDP port cannot be bound (another
+// program holds it, or it is privileged).
+var ErrTURNPort = errors.New("livekit: embedded: TURN UDP port unavailable")
+
 // MinSecretLength is the shortest API secret StartEmbedded accepts.
 const MinSecretLength = 32
 
@@ -60,6 +64,28 @@ type EmbeddedOptions struct {
 	// StartTimeout bounds how long StartEmbedded waits for the server to
 	// run; default 30 s.
 	StartTimeout time.Duration
+	// TURN runs LiveKit's TURN server, for clients whose network blocks
+	// UDP to RTCUDPPort. LiveKit hands each participant its TURN URLs and
+	// short-lived credentials in the join response.
+	TURN TURNOptions
+}
+
+// TURNOptions configures the SFU's TURN server. It binds 127.0.0.1 when
+// NodeIP is a loopback address, else every interface, and relays only to
+// public addresses and to NodeIP itself (so it cannot be used to reach the
+// rest of a private network).
+type TURNOptions struct {
+	Enabled bool
+	// UDPPort is TURN over UDP; 0 picks a free one.
+	UDPPort int
+	// Domain, when set, adds TURN over TLS. LiveKit announces it as
+	// turns:<Domain>:443 and expects TLS to be terminated in front of it
+	// (meet's HTTPS listener), which forwards the decrypted stream to
+	// TCPPort.
+	Domain string
+	// TCPPort is the plain TCP port behind the TLS terminator; 0 picks a
+	// free one.
+	TCPPort int
 }
 
 // Embedded is a LiveKit server running inside meet's process. It runs
@@ -153,7 +179,8 @@ func StartEmbedded(ctx context.Context, opts EmbeddedOptions, log *slog.Logger) 
 	}
 	log.Info("embedded livekit started",
 		"ws_url", e.WSURL(), "rtc_udp_port", opts.RTCUDPPort, "rtc_tcp_port", opts.RTCTCPPort,
-		"node_ip", conf.RTC.NodeIP.PrimaryIP(), "interfaces", opts.Interfaces)
+		"node_ip", conf.RTC.NodeIP.PrimaryIP(), "interfaces", opts.Interfaces,
+		"turn", opts.TURN.Enabled, "turn_udp_port", opts.TURN.UDPPort, "turn_tcp_port", opts.TURN.TCPPort)
 	return e, nil
 }
 
@@ -213,6 +240,34 @@ func (e *Embedded) RTCUDPPort() int { return e.opts.RTCUDPPort }
 // RTCTCPPort is the ICE/TCP port, 0 when disabled.
 func (e *Embedded) RTCTCPPort() int { return e.opts.RTCTCPPort }
 
+// TURNUDPPort is the TURN over UDP port, 0 when TURN is off.
+func (e *Embedded) TURNUDPPort() int { return e.opts.TURN.UDPPort }
+
+// TURNTCPAddr is where a TLS terminator forwards TURN over TLS, empty when
+// TURN over TLS is off.
+func (e *Embedded) TURNTCPAddr() string {
+	if e.opts.TURN.TCPPort == 0 {
+		return ""
+	}
+	return net.JoinHostPort(e.turnHost(), strconv.Itoa(e.opts.TURN.TCPPort))
+}
+
+// turnBind is the address the TURN server binds: loopback for a loopback
+// node (tests, one machine), else every interface.
+func (o EmbeddedOptions) turnBind() string {
+	if ip := net.ParseIP(o.NodeIP); ip != nil && ip.IsLoopback() {
+		return "127.0.0.1"
+	}
+	return "0.0.0.0"
+}
+
+func (e *Embedded) turnHost() string {
+	if b := e.opts.turnBind(); b != "0.0.0.0" {
+		return b
+	}
+	return "127.0.0.1"
+}
+
 func (e *Embedded) hostPort() string {
 	host := e.opts.BindAddress
 	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
@@ -260,7 +315,53 @@ func (o EmbeddedOptions) withDefaults() (EmbeddedOptions, error) {
 			return o, err
 		}
 	}
+	if !o.TURN.Enabled {
+		o.TURN = TURNOptions{}
+		return o, nil
+	}
+	if o.TURN.UDPPort == 0 {
+		if o.TURN.UDPPort, err = freePort("udp", o.turnBind()); err != nil {
+			return o, err
+		}
+	} else if c, err := net.ListenPacket("udp", net.JoinHostPort(o.turnBind(), strconv.Itoa(o.TURN.UDPPort))); err != nil {
+		// Checked here so the caller can tell which port failed; LiveKit's
+		// own error does not say it is a setting.
+		return o, fmt.Errorf("%w: %w", ErrTURNPort, err)
+	} else {
+		_ = c.Close()
+	}
+	if o.TURN.Domain == "" {
+		o.TURN.TCPPort = 0
+	} else if o.TURN.TCPPort == 0 {
+		if o.TURN.TCPPort, err = freePort("tcp", o.turnBind()); err != nil {
+			return o, err
+		}
+	}
 	return o, nil
+}
+
+// turnYAML is LiveKit's turn section. Relays to restricted addresses
+// (loopback, private ranges) are refused by LiveKit unless listed; the only
+// one a participant needs is the SFU's own address.
+func (o EmbeddedOptions) turnYAML() map[string]any {
+	turn := map[string]any{
+		"enabled":        true,
+		"udp_port":       o.TURN.UDPPort,
+		"bind_addresses": []string{o.turnBind()},
+	}
+	if o.TURN.Domain != "" {
+		turn["domain"] = o.TURN.Domain
+		turn["tls_port"] = o.TURN.TCPPort
+		turn["external_tls"] = true
+	}
+	if ip := net.ParseIP(o.NodeIP); ip != nil && (ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast()) {
+		bits := 32
+		if ip.To4() == nil {
+			bits = 128
+		}
+		turn["allow_restricted_peer_cidrs"] = []string{(&net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)}).String()}
+	}
+	return turn
 }
 
 // yaml renders the LiveKit configuration. JSON is valid YAML, so the config
@@ -292,6 +393,9 @@ func (o EmbeddedOptions) yaml() (string, error) {
 		"rtc":            rtc,
 		"keys":           map[string]string{o.APIKey: o.APISecret},
 		"room":           room,
+	}
+	if o.TURN.Enabled {
+		conf["turn"] = o.turnYAML()
 	}
 	if len(o.WebhookURLs) > 0 {
 		conf["webhook"] = map[string]any{"api_key": o.WebhookAPIKey, "urls": o.WebhookURLs}

@@ -27,6 +27,19 @@ type Participant struct {
 // Join connects to wsURL with token and disconnects when the test ends.
 func Join(t testing.TB, wsURL, token string) *Participant {
 	t.Helper()
+	return join(t, wsURL, token)
+}
+
+// JoinRelayOnly is Join with the ICE transport policy "relay": media flows
+// only through the TURN servers the SFU hands out in its join response, as
+// for a browser behind a firewall that lets no UDP through to the SFU.
+func JoinRelayOnly(t testing.TB, wsURL, token string) *Participant {
+	t.Helper()
+	return join(t, wsURL, token, lksdk.WithICETransportPolicy(webrtc.ICETransportPolicyRelay))
+}
+
+func join(t testing.TB, wsURL, token string, opts ...lksdk.ConnectOption) *Participant {
+	t.Helper()
 	p := &Participant{packets: make(chan string, 256)}
 	cb := lksdk.NewRoomCallback()
 	cb.OnTrackSubscribed = func(track *webrtc.TrackRemote, _ *lksdk.RemoteTrackPublication, rp *lksdk.RemoteParticipant) {
@@ -42,7 +55,7 @@ func Join(t testing.TB, wsURL, token string) *Participant {
 			}
 		}()
 	}
-	room, err := lksdk.ConnectToRoomWithToken(wsURL, token, cb, lksdk.WithDisableRegionDiscovery())
+	room, err := lksdk.ConnectToRoomWithToken(wsURL, token, cb, append(opts, lksdk.WithDisableRegionDiscovery())...)
 	if err != nil {
 		t.Fatalf("livekittest: join %s: %v", wsURL, err)
 	}
@@ -133,4 +146,23 @@ func (p *Participant) PublishSources() []string {
 		out = append(out, strings.ToLower(s.String()))
 	}
 	return out
+}
+
+// MediaPaths are the local ICE candidate types ("host", "srflx", "relay")
+// of the publisher and subscriber connections' selected candidate pairs,
+// "" for a connection with no pair selected yet.
+func (p *Participant) MediaPaths() (publisher, subscriber string) {
+	return selectedLocalType(p.room.LocalParticipant.GetPublisherPeerConnection()),
+		selectedLocalType(p.room.LocalParticipant.GetSubscriberPeerConnection())
+}
+
+func selectedLocalType(pc *webrtc.PeerConnection) string {
+	if pc == nil || pc.SCTP() == nil || pc.SCTP().Transport() == nil {
+		return ""
+	}
+	pair, err := pc.SCTP().Transport().ICETransport().GetSelectedCandidatePair()
+	if err != nil || pair == nil || pair.Local == nil {
+		return ""
+	}
+	return pair.Local.Typ.String()
 }
