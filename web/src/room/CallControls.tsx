@@ -13,6 +13,7 @@ import type { RecordingState } from '../call/recording';
 import type { ReactionId } from '../call/signals';
 import { useT } from '../i18n/i18n';
 import { HandButton, ReactionsButton } from './HandsAndReactions';
+import { Icon } from './icons';
 import { RecordingControl } from './Recording';
 
 export type Panel = 'chat' | 'participants' | 'settings' | null;
@@ -84,8 +85,9 @@ export function CallControls({ panel, onToggle, isHost, waitingCount, recording,
         onClick={() => onToggle('chat')}
         aria-label={unread > 0 ? `${t('conf.chat')} (${t('chat.unread', { count: unread })})` : t('conf.chat')}
         data-testid="chat-toggle"
+        title={t('conf.chat')}
       >
-        <span aria-hidden="true">💬</span>
+        <Icon name="chat" />
         <span className="label">{t('conf.chat')}</span>
         {unread > 0 && panel !== 'chat' && (
           <span className="badge" aria-hidden="true">
@@ -99,9 +101,10 @@ export function CallControls({ panel, onToggle, isHost, waitingCount, recording,
         aria-pressed={panel === 'participants'}
         onClick={() => onToggle('participants')}
         data-testid="participants-toggle"
+        title={t('conf.participants')}
         aria-label={isHost && waitingCount > 0 ? `${t('conf.participants')} (${t('participants.lobby', { count: waitingCount })})` : t('conf.participants')}
       >
-        <span aria-hidden="true">👥</span>
+        <Icon name="people" />
         <span className="label">{t('conf.participants')}</span>
         {isHost && waitingCount > 0 && (
           <span className="badge" aria-hidden="true">
@@ -110,8 +113,8 @@ export function CallControls({ panel, onToggle, isHost, waitingCount, recording,
         )}
       </button>
       {isHost && (
-        <button type="button" className="lk-button" aria-pressed={panel === 'settings'} onClick={() => onToggle('settings')} aria-label={t('conf.settings')}>
-          <span aria-hidden="true">⚙</span>
+        <button type="button" className="lk-button" aria-pressed={panel === 'settings'} onClick={() => onToggle('settings')} aria-label={t('conf.settings')} title={t('conf.settings')}>
+          <Icon name="gear" />
           <span className="label">{t('conf.settings')}</span>
         </button>
       )}
@@ -143,8 +146,14 @@ function LayoutToggle() {
     if (target) layout.pin.dispatch?.({ msg: 'set_pin', trackReference: target });
   }
   return (
-    <button type="button" className="lk-button" onClick={toggle} aria-label={`${t('conf.layout')}: ${focused ? t('conf.grid') : t('conf.focus')}`}>
-      <span aria-hidden="true">{focused ? '▦' : '⛶'}</span>
+    <button
+      type="button"
+      className="lk-button"
+      onClick={toggle}
+      aria-label={`${t('conf.layout')}: ${focused ? t('conf.grid') : t('conf.focus')}`}
+      title={`${t('conf.layout')}: ${focused ? t('conf.grid') : t('conf.focus')}`}
+    >
+      <Icon name={focused ? 'grid' : 'focus'} />
       <span className="label">{focused ? t('conf.grid') : t('conf.focus')}</span>
     </button>
   );

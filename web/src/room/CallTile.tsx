@@ -1,6 +1,7 @@
 import { ParticipantTile, useMaybeTrackRefContext } from '@livekit/components-react';
 import { isHandRaised } from '../call/hands';
 import { useT } from '../i18n/i18n';
+import { Icon } from './icons';
 import { ParticipantMenu } from './ParticipantMenu';
 import { useParticipantTick } from './participantState';
 
@@ -21,7 +22,7 @@ export function CallTile() {
         <div className="tile-overlay">
           {hand && (
             <span className="tile-hand" role="img" aria-label={`${t('participants.handRaised')}: ${participant.name || participant.identity}`}>
-              ✋
+              <Icon name="hand" size={18} />
             </span>
           )}
           <ParticipantMenu participant={participant} />

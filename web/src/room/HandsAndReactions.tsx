@@ -5,6 +5,7 @@ import { isHandRaised } from '../call/hands';
 import { RateLimiter, REACTIONS, type ReactionId } from '../call/signals';
 import { useT } from '../i18n/i18n';
 import { useCall } from './CallContext';
+import { Icon } from './icons';
 import { useParticipantTick } from './participantState';
 
 /** isHandShortcut reports whether a key press is the raise-hand shortcut (Ctrl+Alt+H). */
@@ -61,7 +62,7 @@ export function HandButton() {
       onClick={() => void toggle()}
       data-testid="hand-toggle"
     >
-      <span aria-hidden="true">✋</span>
+      <Icon name="hand" />
       <span className="label">{label}</span>
     </button>
   );
@@ -108,8 +109,8 @@ export function ReactionsButton({ onSent }: { onSent: (r: ReactionId) => void })
 
   return (
     <div className="reactions" ref={root}>
-      <button type="button" className="lk-button" aria-expanded={open} aria-haspopup="true" aria-label={t('react.button')} onClick={() => setOpen((o) => !o)}>
-        <span aria-hidden="true">😊</span>
+      <button type="button" className="lk-button" aria-expanded={open} aria-haspopup="true" aria-label={t('react.button')} title={t('react.button')} onClick={() => setOpen((o) => !o)}>
+        <Icon name="smile" />
         <span className="label">{t('react.button')}</span>
       </button>
       {open && (

@@ -8,6 +8,7 @@ import { useT } from '../i18n/i18n';
 import { CopyButton } from '../pages/CopyButton';
 import { PanelHeader } from './ConferenceView';
 import { useCall } from './CallContext';
+import { Icon } from './icons';
 import { ParticipantMenu } from './ParticipantMenu';
 import { isPublishing, useAttributesTick } from './participantState';
 
@@ -147,12 +148,12 @@ export function ParticipantsPanel({ isHost, waiting, onDecide, onAdmitAll, onClo
                 <span className="row">
                   {hand && (
                     <span className="hand" role="img" aria-label={t('participants.handRaised')} title={t('participants.handRaised')}>
-                      ✋
+                      <Icon name="hand" size={16} />
                     </span>
                   )}
                   {micOff && (
                     <span className="mic-off" role="img" aria-label={t('participants.micOff')} title={t('participants.micOff')}>
-                      🔇
+                      <Icon name="micOff" size={16} />
                     </span>
                   )}
                   <ParticipantMenu participant={p} />

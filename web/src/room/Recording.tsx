@@ -5,6 +5,7 @@ import { isHostRole } from '../call/moderation';
 import { isRecordingActive, recordingFromMetadata, type RecordingMode, type RecordingState } from '../call/recording';
 import { useT } from '../i18n/i18n';
 import { useCall } from './CallContext';
+import { Icon } from './icons';
 
 /** useRecording follows the room's recording state (room metadata). */
 export function useRecording(): RecordingState {
@@ -100,16 +101,16 @@ export function RecordingControl({ state }: { state: RecordingState }) {
   if (!call.isHost && active) return null;
   if (call.isHost && active) {
     return (
-      <button type="button" className="lk-button record-button" aria-pressed="true" disabled={busy || state.status === 'saving'} onClick={() => void stop()}>
-        <span aria-hidden="true">⏹</span>
+      <button type="button" className="lk-button record-button" aria-pressed="true" disabled={busy || state.status === 'saving'} onClick={() => void stop()} title={t('rec.stop')}>
+        <Icon name="stop" />
         <span className="label">{busy ? t('rec.stopping') : t('rec.stop')}</span>
       </button>
     );
   }
   return (
     <div className="recording-control" ref={root}>
-      <button type="button" className="lk-button record-button" aria-expanded={open} aria-haspopup="dialog" onClick={() => setOpen((o) => !o)} aria-label={t('rec.button')}>
-        <span aria-hidden="true">⏺</span>
+      <button type="button" className="lk-button record-button" aria-expanded={open} aria-haspopup="dialog" onClick={() => setOpen((o) => !o)} aria-label={t('rec.button')} title={t('rec.button')}>
+        <Icon name="record" />
         <span className="label">{t('rec.button')}</span>
       </button>
       {open && (

@@ -13,6 +13,7 @@ import { useAttributesTick } from './participantState';
 
 const NOTICE_MS = 6000;
 const REACTION_MS = 4000;
+const UNSTABLE_MS = 5000;
 
 /** useNotices keeps the notice stack; non-sticky notices leave after a few seconds. */
 export function useNotices() {
@@ -134,14 +135,24 @@ export function useCallEvents({ isHost, recording, notify, onRoomSettings, onRec
     else if (change === 'failed') notify({ text: t('rec.failed'), key: 'rec' });
   }, [recording, notify, t]);
 
-  // The local connection quality, for "Your connection is unstable".
+  // The local connection quality, for "Your connection is unstable": only
+  // once it stays poor for a few seconds, so a single bad reading does not
+  // alarm anyone.
   const [unstable, setUnstable] = useState(false);
   useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const onQuality = (q: ConnectionQuality, p: Participant) => {
-      if (p.isLocal) setUnstable(q === ConnectionQuality.Poor || q === ConnectionQuality.Lost);
+      if (!p.isLocal) return;
+      const poor = q === ConnectionQuality.Poor || q === ConnectionQuality.Lost;
+      clearTimeout(timer);
+      if (poor) timer = setTimeout(() => setUnstable(true), UNSTABLE_MS);
+      else setUnstable(false);
     };
     room.on(RoomEvent.ConnectionQualityChanged, onQuality);
-    return () => void room.off(RoomEvent.ConnectionQualityChanged, onQuality);
+    return () => {
+      clearTimeout(timer);
+      room.off(RoomEvent.ConnectionQualityChanged, onQuality);
+    };
   }, [room]);
 
   return { send, reactions, reactionDone, float, unstable };
