@@ -60,13 +60,16 @@ const scenarios = [
       await snap(ann, 'public-ann-sees-bob');
       await snap(bob, 'public-bob-sees-ann-phone');
       // Bob writes in the chat; Ann, whose chat was closed, finds it when she opens hers.
-      await bob.page.getByRole('button', { name: 'Chat' }).click();
+      await bob.page.getByTestId('chat-toggle').click();
       const bobChat = bob.page.getByRole('complementary', { name: 'Chat' });
       await bobChat.getByPlaceholder('Write a message…').fill('Hello from Bob');
       await bobChat.getByRole('button', { name: 'Send' }).click();
       await bobChat.locator('.chat-entry').filter({ hasText: 'Hello from Bob' }).waitFor();
       await snap(bob, 'public-bob-chat-phone');
-      await ann.page.getByRole('button', { name: 'Chat' }).click();
+      // Ann's chat is closed: the unread badge and a short notice show the message.
+      await ann.page.locator('.notice[data-notice-key="chat"]').filter({ hasText: 'Bob Guest: Hello from Bob' }).waitFor({ timeout: 5000 });
+      await ann.page.getByRole('button', { name: 'Chat (1 unread)' }).waitFor();
+      await ann.page.getByTestId('chat-toggle').click();
       await ann.page
         .getByRole('complementary', { name: 'Chat' })
         .locator('.chat-entry[data-origin="remote"]')

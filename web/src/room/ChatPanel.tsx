@@ -29,7 +29,7 @@ export function ChatPanel({ open, onOpen, onUnread }: { open: boolean; onOpen: (
     if (last && fresh.length > 0 && chatMessages.length > 0 && last === chatMessages.at(-1)) {
       const name = last.from?.name || last.from?.identity || '';
       const body = last.message.length > 80 ? `${last.message.slice(0, 80)}…` : last.message;
-      call.notify({ text: t('chat.toast', { name, message: body }), key: 'chat', action: { label: t('conf.chat'), run: onOpen } });
+      call.notify({ text: t('chat.toast', { name, message: body }), key: 'chat', action: { label: t('chat.open'), run: onOpen } });
     }
     // Only new messages and opening matter.
     // eslint-disable-next-line react-hooks/exhaustive-deps
