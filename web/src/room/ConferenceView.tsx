@@ -54,6 +54,7 @@ export function ConferenceView({ room: initialRoom, token = '' }: { room: Room; 
   const recording = useRecording();
   const { notices, notify, dismiss } = useNotices();
   const [unread, setUnread] = useState(0);
+  const [settingsVersion, setSettingsVersion] = useState(0);
 
   const onKnock = useCallback((newcomers: WaitingParticipant[]) => setKnock(newcomers), []);
   const waiting = useWaitingList(room.id, isHost, onKnock);
@@ -84,6 +85,8 @@ export function ConferenceView({ room: initialRoom, token = '' }: { room: Room; 
     onRoomSettings: (s) => {
       const before = room;
       applySettings(s);
+      // Another host saved: reload the form with their values.
+      setSettingsVersion((v) => v + 1);
       if (before.access_level !== s.access_level) notify({ text: t('settings.changedAccess', { level: t(`settings.${s.access_level as AccessLevel}`) }), key: 'settings-access' });
       if ((before.configuration?.can_publish_sources ?? []).join() !== s.can_publish_sources.join()) notify({ text: t('settings.changedPublish'), key: 'settings-publish' });
     },
@@ -171,7 +174,7 @@ export function ConferenceView({ room: initialRoom, token = '' }: { room: Room; 
             <aside className="side-panel" aria-label={t('settings.title')}>
               <PanelHeader title={t('settings.title')} onClose={() => setPanel(null)} />
               <HostSettings
-                key={`${room.access_level}|${room.configuration?.can_publish_sources?.join() ?? ''}`}
+                key={settingsVersion}
                 room={{ ...room, id: room.id }}
                 onSaved={(r) => {
                   setRoom(r);
