@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { launchBrowser, leave, newPerson } from './browser.mjs';
 import { assertDecoding, waitForRemoteVideo } from './media.mjs';
 import { admitWaitingGuest, inCall, joinAsGuest, openRestrictedRoom, saveSettings } from './admission.mjs';
+import { hostModeratesGuest } from './incall.mjs';
 import { REPO, startMeet } from './server.mjs';
 
 const ARTIFACTS = join(REPO, 'test-artifacts', 'e2e');
@@ -59,16 +60,19 @@ const scenarios = [
       await snap(ann, 'public-ann-sees-bob');
       await snap(bob, 'public-bob-sees-ann-phone');
       // Bob writes in the chat; Ann, whose chat was closed, finds it when she opens hers.
-      await bob.page.getByRole('button', { name: 'Chat' }).click();
+      await bob.page.getByTestId('chat-toggle').click();
       const bobChat = bob.page.getByRole('complementary', { name: 'Chat' });
-      await bobChat.getByPlaceholder('Enter a message...').fill('Hello from Bob');
+      await bobChat.getByPlaceholder('Write a message…').fill('Hello from Bob');
       await bobChat.getByRole('button', { name: 'Send' }).click();
-      await bobChat.locator('.lk-chat-entry').filter({ hasText: 'Hello from Bob' }).waitFor();
+      await bobChat.locator('.chat-entry').filter({ hasText: 'Hello from Bob' }).waitFor();
       await snap(bob, 'public-bob-chat-phone');
-      await ann.page.getByRole('button', { name: 'Chat' }).click();
+      // Ann's chat is closed: the unread badge and a short notice show the message.
+      await ann.page.locator('.notice[data-notice-key="chat"]').filter({ hasText: 'Bob Guest: Hello from Bob' }).waitFor({ timeout: 5000 });
+      await ann.page.getByRole('button', { name: 'Chat (1 unread)' }).waitFor();
+      await ann.page.getByTestId('chat-toggle').click();
       await ann.page
         .getByRole('complementary', { name: 'Chat' })
-        .locator('.lk-chat-entry[data-lk-message-origin="remote"]')
+        .locator('.chat-entry[data-origin="remote"]')
         .filter({ hasText: 'Hello from Bob' })
         .waitFor({ timeout: 5000 });
       // On a phone the chat covers the call; close it to reach the leave button.
@@ -141,7 +145,12 @@ const scenarios = [
       await leave(owner);
     },
   ],
+  ['in the call, a host sees a raised hand and a reaction, mutes and removes a guest', (ctx) => hostModeratesGuest({ ...ctx, snap, log })],
 ];
+
+// E2E_ONLY=<text> runs only the scenarios whose name contains it.
+const only = process.env.E2E_ONLY;
+const selected = only ? scenarios.filter(([name]) => name.includes(only)) : scenarios;
 
 const results = [];
 let meet;
@@ -150,7 +159,7 @@ try {
   meet = await startMeet({ log });
   browser = await launchBrowser();
   log(`chromium ${browser.version()}`);
-  for (const [name, fn] of scenarios) {
+  for (const [name, fn] of selected) {
     const people = [];
     const start = Date.now();
     log(`▶ ${name}`);

@@ -32,12 +32,14 @@ export interface RequestOptions {
   method?: string;
   body?: unknown;
   signal?: AbortSignal;
+  /** Extra headers, e.g. the LiveKit token of the in-call actions. */
+  headers?: Record<string, string>;
 }
 
 /** apiFetch calls API_BASE + path and returns the decoded JSON (undefined for 204). */
 export async function apiFetch<T>(path: string, opts: RequestOptions = {}): Promise<T> {
   const method = (opts.method ?? 'GET').toUpperCase();
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
   if (!SAFE_METHODS.has(method)) {
     // The server checks this header against the csrftoken cookie on every

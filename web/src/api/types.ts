@@ -14,7 +14,7 @@ export interface AppConfig {
     ice_servers?: RTCIceServer[] | null;
   };
   resource?: { default_access_level?: AccessLevel };
-  recording?: { is_enabled?: boolean };
+  recording?: { is_enabled?: boolean; available_modes?: string[] };
 }
 
 export interface User {
@@ -33,6 +33,8 @@ export interface LiveKitCredentials {
 
 export interface RoomConfiguration {
   can_publish_sources?: PublishSource[];
+  /** Whether participants who are not hosts may mute others (true when unset). */
+  everyone_can_mute?: boolean;
   [key: string]: unknown;
 }
 

@@ -9,7 +9,12 @@ import {
 } from '@livekit/components-react';
 import { Track } from 'livekit-client';
 import { useState } from 'react';
+import type { RecordingState } from '../call/recording';
+import type { ReactionId } from '../call/signals';
 import { useT } from '../i18n/i18n';
+import { HandButton, ReactionsButton } from './HandsAndReactions';
+import { Icon } from './icons';
+import { RecordingControl } from './Recording';
 
 export type Panel = 'chat' | 'participants' | 'settings' | null;
 
@@ -18,10 +23,15 @@ interface Props {
   onToggle: (p: Exclude<Panel, null>) => void;
   isHost: boolean;
   waitingCount: number;
+  recording: RecordingState;
+  /** onReaction shows the local person's own reaction (data messages do not come back to their sender). */
+  onReaction: (r: ReactionId) => void;
+  /** Chat messages received while the chat was closed. */
+  unread: number;
 }
 
 /** CallControls is the bottom bar: devices, screen share, layout, panels and leave. */
-export function CallControls({ panel, onToggle, isHost, waitingCount }: Props) {
+export function CallControls({ panel, onToggle, isHost, waitingCount, recording, onReaction, unread }: Props) {
   const t = useT();
   const perms = useLocalParticipantPermissions();
   const canPublish = (source: Track.Source) => {
@@ -64,9 +74,26 @@ export function CallControls({ panel, onToggle, isHost, waitingCount }: Props) {
           <span className="hide-narrow">{sharing ? t('conf.stopShare') : t('conf.shareScreen')}</span>
         </TrackToggle>
       )}
+      <HandButton />
+      <ReactionsButton onSent={onReaction} />
+      <RecordingControl state={recording} />
       <LayoutToggle />
-      <button type="button" className="lk-button" aria-pressed={panel === 'chat'} onClick={() => onToggle('chat')}>
-        {t('conf.chat')}
+      <button
+        type="button"
+        className="lk-button"
+        aria-pressed={panel === 'chat'}
+        onClick={() => onToggle('chat')}
+        aria-label={unread > 0 ? `${t('conf.chat')} (${t('chat.unread', { count: unread })})` : t('conf.chat')}
+        data-testid="chat-toggle"
+        title={t('conf.chat')}
+      >
+        <Icon name="chat" />
+        <span className="label">{t('conf.chat')}</span>
+        {unread > 0 && panel !== 'chat' && (
+          <span className="badge" aria-hidden="true">
+            {unread}
+          </span>
+        )}
       </button>
       <button
         type="button"
@@ -74,17 +101,21 @@ export function CallControls({ panel, onToggle, isHost, waitingCount }: Props) {
         aria-pressed={panel === 'participants'}
         onClick={() => onToggle('participants')}
         data-testid="participants-toggle"
+        title={t('conf.participants')}
+        aria-label={isHost && waitingCount > 0 ? `${t('conf.participants')} (${t('participants.lobby', { count: waitingCount })})` : t('conf.participants')}
       >
-        {t('conf.participants')}
+        <Icon name="people" />
+        <span className="label">{t('conf.participants')}</span>
         {isHost && waitingCount > 0 && (
-          <span className="badge" aria-label={t('participants.lobby', { count: waitingCount })}>
+          <span className="badge" aria-hidden="true">
             {waitingCount}
           </span>
         )}
       </button>
       {isHost && (
-        <button type="button" className="lk-button" aria-pressed={panel === 'settings'} onClick={() => onToggle('settings')}>
-          {t('conf.settings')}
+        <button type="button" className="lk-button" aria-pressed={panel === 'settings'} onClick={() => onToggle('settings')} aria-label={t('conf.settings')} title={t('conf.settings')}>
+          <Icon name="gear" />
+          <span className="label">{t('conf.settings')}</span>
         </button>
       )}
       <DisconnectButton className="lk-disconnect-button">{t('conf.leave')}</DisconnectButton>
@@ -115,8 +146,15 @@ function LayoutToggle() {
     if (target) layout.pin.dispatch?.({ msg: 'set_pin', trackReference: target });
   }
   return (
-    <button type="button" className="lk-button" onClick={toggle} aria-label={`${t('conf.layout')}: ${focused ? t('conf.grid') : t('conf.focus')}`}>
-      {focused ? t('conf.grid') : t('conf.focus')}
+    <button
+      type="button"
+      className="lk-button"
+      onClick={toggle}
+      aria-label={`${t('conf.layout')}: ${focused ? t('conf.grid') : t('conf.focus')}`}
+      title={`${t('conf.layout')}: ${focused ? t('conf.grid') : t('conf.focus')}`}
+    >
+      <Icon name={focused ? 'grid' : 'focus'} />
+      <span className="label">{focused ? t('conf.grid') : t('conf.focus')}</span>
     </button>
   );
 }

@@ -92,7 +92,7 @@ export default function Conference({ room, livekit, choices, tracks, iceServers,
   return (
     <div className="lk-room-container conference" data-lk-theme="default" hidden={!visible}>
       <RoomContext.Provider value={lkRoom}>
-        <ConferenceView room={room} />
+        <ConferenceView room={room} token={livekit?.token} />
       </RoomContext.Provider>
     </div>
   );

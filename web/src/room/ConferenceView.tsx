@@ -1,7 +1,5 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import {
-  Chat,
-  ConnectionStateToast,
   LayoutContextProvider,
   RoomAudioRenderer,
   StartAudio,
@@ -9,14 +7,26 @@ import {
   useCreateLayoutContext,
   useDataChannel,
 } from '@livekit/components-react';
-import type { Room, WaitingParticipant } from '../api/types';
+import { ConnectionState } from 'livekit-client';
+import { startRecording } from '../api/incall';
+import type { AccessLevel, PublishSource, Room, WaitingParticipant } from '../api/types';
+import { useSession } from '../auth/session';
+import { everyoneCanMute } from '../call/moderation';
+import { availableModes } from '../call/recording';
+import type { RoomSettingsSignal } from '../call/signals';
 import { useT } from '../i18n/i18n';
 import { useWaitingList } from '../lobby/hooks';
+import { CallContext, type CallApi } from './CallContext';
 import { CallControls, type Panel } from './CallControls';
+import { ChatPanel } from './ChatPanel';
+import { ReactionsOverlay } from './HandsAndReactions';
 import { HostSettings } from './HostSettings';
 import { KnockToast } from './KnockToast';
+import { Notices } from './Notices';
 import { ParticipantsPanel } from './ParticipantsPanel';
+import { RecordingIndicator, useRecording } from './Recording';
 import { StageLayout } from './StageLayout';
+import { useCallEvents, useNotices } from './useCallEvents';
 import { isHostRole, useLocalRole } from './useHostRole';
 
 const decoder = new TextDecoder();
@@ -31,8 +41,9 @@ export function isParticipantWaiting(payload: Uint8Array): boolean {
   }
 }
 
-export function ConferenceView({ room: initialRoom }: { room: Room }) {
+export function ConferenceView({ room: initialRoom, token = '' }: { room: Room; token?: string }) {
   const t = useT();
+  const { config } = useSession();
   const layout = useCreateLayoutContext();
   const [room, setRoom] = useState(initialRoom);
   const [panel, setPanel] = useState<Panel>(null);
@@ -40,6 +51,10 @@ export function ConferenceView({ room: initialRoom }: { room: Room }) {
   const role = useLocalRole();
   const connection = useConnectionState();
   const isHost = room.id !== null && (isHostRole(role) || room.is_administrable === true);
+  const recording = useRecording();
+  const { notices, notify, dismiss } = useNotices();
+  const [unread, setUnread] = useState(0);
+  const [settingsVersion, setSettingsVersion] = useState(0);
 
   const onKnock = useCallback((newcomers: WaitingParticipant[]) => setKnock(newcomers), []);
   const waiting = useWaitingList(room.id, isHost, onKnock);
@@ -53,50 +68,139 @@ export function ConferenceView({ room: initialRoom }: { room: Room }) {
     setKnock((k) => k.filter((p) => waiting.participants.some((w) => w.id === p.id)));
   }, [waiting.participants]);
 
+  const applySettings = useCallback(
+    (s: RoomSettingsSignal) =>
+      setRoom((r) => ({
+        ...r,
+        access_level: s.access_level as AccessLevel,
+        configuration: { ...r.configuration, can_publish_sources: s.can_publish_sources as PublishSource[] },
+      })),
+    [],
+  );
+  const recordingModes = useMemo(() => (config?.recording?.is_enabled ? availableModes(config.recording.available_modes) : []), [config]);
+  const events = useCallEvents({
+    isHost,
+    recording,
+    notify,
+    onRoomSettings: (s) => {
+      const before = room;
+      applySettings(s);
+      // Another host saved: reload the form with their values.
+      setSettingsVersion((v) => v + 1);
+      if (before.access_level !== s.access_level) notify({ text: t('settings.changedAccess', { level: t(`settings.${s.access_level as AccessLevel}`) }), key: 'settings-access' });
+      if ((before.configuration?.can_publish_sources ?? []).join() !== s.can_publish_sources.join()) notify({ text: t('settings.changedPublish'), key: 'settings-publish' });
+    },
+    onRecordingRequest: (from) =>
+      notify({
+        text: t('rec.requestNotice', { name: from.name || from.identity }),
+        key: 'rec-request',
+        sticky: true,
+        action: {
+          label: t('rec.start'),
+          run: () =>
+            void startRecording(room.id!, recordingModes[0] ?? 'screen_recording').catch((err: unknown) =>
+              notify({ text: t('rec.error', { message: err instanceof Error ? err.message : String(err) }), key: 'rec' }),
+            ),
+        },
+      }),
+  });
+
+  const api = useMemo<CallApi>(
+    () => ({
+      roomId: room.id,
+      token,
+      isHost,
+      everyoneCanMute: everyoneCanMute(room.configuration),
+      recordingModes,
+      notify,
+      send: events.send,
+    }),
+    [room.id, room.configuration, token, isHost, recordingModes, notify, events.send],
+  );
+
   const toggle = (p: Exclude<Panel, null>) => setPanel((cur) => (cur === p ? null : p));
+  const reconnecting = connection === ConnectionState.Reconnecting || connection === ConnectionState.SignalReconnecting;
 
   return (
-    <LayoutContextProvider value={layout}>
-      <div className="conf-shell" data-panel-open={panel !== null} data-connection-state={connection}>
-        <div className="conf-main">
-          <StageLayout />
-          <CallControls panel={panel} onToggle={toggle} isHost={isHost} waitingCount={waiting.participants.length} />
-        </div>
-        {/* Chat stays mounted so messages received while it is closed are kept. */}
-        <aside className="side-panel" hidden={panel !== 'chat'} aria-label={t('conf.chat')}>
-          <PanelHeader title={t('conf.chat')} onClose={() => setPanel(null)} />
-          <Chat />
-        </aside>
-        {panel === 'participants' && (
-          <aside className="side-panel" aria-label={t('conf.participants')}>
-            <ParticipantsPanel
+    <CallContext.Provider value={api}>
+      <LayoutContextProvider value={layout}>
+        <div className="conf-shell" data-panel-open={panel !== null} data-connection-state={connection}>
+          <div className="conf-main">
+            <div className="stage-wrap">
+              <StageLayout />
+              <ReactionsOverlay items={events.reactions} onDone={events.reactionDone} />
+              <div className="call-status">
+                <RecordingIndicator state={recording} />
+                {reconnecting ? (
+                  <div className="connection-banner" role="status">
+                    {t('conn.reconnecting')}
+                  </div>
+                ) : (
+                  events.unstable && (
+                    <div className="connection-banner warn" role="status">
+                      {t('conn.unstable')}
+                    </div>
+                  )
+                )}
+              </div>
+            </div>
+            <CallControls
+              panel={panel}
+              onToggle={toggle}
               isHost={isHost}
-              waiting={waiting.participants}
-              onDecide={waiting.decide}
-              onAdmitAll={waiting.admitAll}
-              onClose={() => setPanel(null)}
+              waitingCount={waiting.participants.length}
+              recording={recording}
+              onReaction={(r) => events.float(r, t('chat.you'))}
+              unread={unread}
             />
+          </div>
+          {/* Chat stays mounted so messages received while it is closed are kept. */}
+          <aside className="side-panel" hidden={panel !== 'chat'} aria-label={t('conf.chat')}>
+            <PanelHeader title={t('conf.chat')} onClose={() => setPanel(null)} />
+            <ChatPanel open={panel === 'chat'} onOpen={() => setPanel('chat')} onUnread={setUnread} />
           </aside>
-        )}
-        {panel === 'settings' && isHost && room.id && (
-          <aside className="side-panel" aria-label={t('settings.title')}>
-            <PanelHeader title={t('settings.title')} onClose={() => setPanel(null)} />
-            <HostSettings room={{ ...room, id: room.id }} onSaved={setRoom} />
-          </aside>
-        )}
-        {isHost && knock.length > 0 && (
-          <KnockToast
-            newcomers={knock}
-            onAdmit={(id) => void waiting.decide(id, true)}
-            onView={() => (setPanel('participants'), setKnock([]))}
-            onDismiss={() => setKnock([])}
-          />
-        )}
-      </div>
-      <RoomAudioRenderer />
-      <StartAudio label={t('conf.startAudio')} className="start-audio" />
-      <ConnectionStateToast />
-    </LayoutContextProvider>
+          {panel === 'participants' && (
+            <aside className="side-panel" aria-label={t('conf.participants')}>
+              <ParticipantsPanel
+                isHost={isHost}
+                waiting={waiting.participants}
+                onDecide={waiting.decide}
+                onAdmitAll={waiting.admitAll}
+                onClose={() => setPanel(null)}
+              />
+            </aside>
+          )}
+          {panel === 'settings' && isHost && room.id && (
+            <aside className="side-panel" aria-label={t('settings.title')}>
+              <PanelHeader title={t('settings.title')} onClose={() => setPanel(null)} />
+              <HostSettings
+                key={settingsVersion}
+                room={{ ...room, id: room.id }}
+                onSaved={(r) => {
+                  setRoom(r);
+                  events.send({
+                    type: 'roomSettings',
+                    access_level: r.access_level,
+                    can_publish_sources: r.configuration?.can_publish_sources ?? [],
+                  });
+                }}
+              />
+            </aside>
+          )}
+          {isHost && knock.length > 0 && (
+            <KnockToast
+              newcomers={knock}
+              onAdmit={(id) => void waiting.decide(id, true)}
+              onView={() => (setPanel('participants'), setKnock([]))}
+              onDismiss={() => setKnock([])}
+            />
+          )}
+          <Notices notices={notices} onDismiss={dismiss} />
+        </div>
+        <RoomAudioRenderer />
+        <StartAudio label={t('conf.startAudio')} className="start-audio" />
+      </LayoutContextProvider>
+    </CallContext.Provider>
   );
 }
 

@@ -1,18 +1,25 @@
+import { describeEnd } from '../call/disconnect';
 import { useT } from '../i18n/i18n';
 import { navigate } from '../lib/router';
 
+/** EndedScreen says why the call ended, in a sentence, and offers to rejoin (not after a removal). */
 export function EndedScreen({ reason, onRejoin }: { reason?: string; onRejoin: () => void }) {
   const t = useT();
+  const end = describeEnd(reason);
+  const title =
+    end.kind === 'removed' ? t('end.titleRemoved') : end.kind === 'ended' ? t('end.titleEnded') : end.kind === 'problem' ? t('end.titleProblem') : t('ended.title');
   return (
     <main className="center-page">
-      <section className="card stack narrow" aria-labelledby="ended-title">
-        <h1 id="ended-title">{t('ended.title')}</h1>
-        {reason && <p className="muted">{t('ended.reason', { reason })}</p>}
+      <section className="card stack narrow" aria-labelledby="ended-title" data-end-kind={end.kind}>
+        <h1 id="ended-title">{title}</h1>
+        {end.message && <p className="muted">{t(end.message)}</p>}
         <div className="row wrap">
-          <button type="button" className="btn primary" onClick={onRejoin} autoFocus>
-            {t('ended.rejoin')}
-          </button>
-          <button type="button" className="btn secondary" onClick={() => navigate('/')}>
+          {end.kind !== 'removed' && (
+            <button type="button" className="btn primary" onClick={onRejoin} autoFocus>
+              {t('ended.rejoin')}
+            </button>
+          )}
+          <button type="button" className={end.kind === 'removed' ? 'btn primary' : 'btn secondary'} onClick={() => navigate('/')} autoFocus={end.kind === 'removed'}>
             {t('ended.home')}
           </button>
         </div>

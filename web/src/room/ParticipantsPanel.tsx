@@ -1,10 +1,16 @@
 import { useParticipants } from '@livekit/components-react';
+import { Track } from 'livekit-client';
 import { useState } from 'react';
+import { lowerAllHands, muteTrack } from '../api/incall';
+import { isHandRaised, sortByHand } from '../call/hands';
 import type { WaitingParticipant } from '../api/types';
 import { useT } from '../i18n/i18n';
 import { CopyButton } from '../pages/CopyButton';
 import { PanelHeader } from './ConferenceView';
-import { isHostRole } from './useHostRole';
+import { useCall } from './CallContext';
+import { Icon } from './icons';
+import { ParticipantMenu } from './ParticipantMenu';
+import { isPublishing, useAttributesTick } from './participantState';
 
 interface Props {
   isHost: boolean;
@@ -16,7 +22,23 @@ interface Props {
 
 export function ParticipantsPanel({ isHost, waiting, onDecide, onAdmitAll, onClose }: Props) {
   const t = useT();
-  const participants = useParticipants();
+  const call = useCall();
+  useAttributesTick();
+  // Raised hands first, in the order they went up.
+  const participants = sortByHand(useParticipants());
+  const anyHand = participants.some(isHandRaised);
+  const unmuted = participants.filter((p) => !p.isLocal && isPublishing(p, Track.Source.Microphone));
+
+  async function muteEveryone() {
+    const roomId = call.roomId!;
+    for (const p of unmuted) {
+      const pub = p.getTrackPublication(Track.Source.Microphone);
+      if (!pub?.trackSid) continue;
+      await muteTrack(roomId, p.identity, pub.trackSid);
+      call.send({ type: 'moderated', action: 'muted' }, [p.identity]);
+    }
+    call.notify({ text: t('mod.mutedAll'), key: 'mute-all' });
+  }
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -87,22 +109,54 @@ export function ParticipantsPanel({ isHost, waiting, onDecide, onAdmitAll, onClo
       )}
       <section aria-labelledby="incall-title" className="stack">
         <h3 id="incall-title">{t('participants.inCall')}</h3>
+        {isHost && call.roomId && (unmuted.length > 0 || anyHand) && (
+          <div className="row wrap">
+            {unmuted.length > 0 && (
+              <button type="button" className="btn secondary small" disabled={busy !== null} onClick={() => void run('mute-all', muteEveryone)}>
+                {t('mod.muteAll')}
+              </button>
+            )}
+            {anyHand && (
+              <button type="button" className="btn secondary small" disabled={busy !== null} onClick={() => void run('hands', () => lowerAllHands(call.roomId!))}>
+                {t('mod.lowerAll')}
+              </button>
+            )}
+          </div>
+        )}
         <ul className="people">
           {participants.map((p) => {
             const name = p.name || p.identity;
-            const host = isHostRole(p.attributes.room_role);
+            const role = p.attributes.room_role;
             const guest = p.attributes.is_authenticated === 'false';
+            const hand = isHandRaised(p);
+            const micOff = !isPublishing(p, Track.Source.Microphone);
             return (
-              <li key={p.identity} className="row spread">
+              <li key={p.identity} className="row spread participant-row" data-identity={p.identity} data-hand-raised={hand}>
                 <span className="person">
                   <span className="avatar" aria-hidden="true">
                     {initial(name)}
                   </span>
-                  {name} {p.isLocal && <span className="muted">{t('participants.you')}</span>}
+                  <span>
+                    {name} {p.isLocal && <span className="muted">{t('participants.you')}</span>}
+                    <span className="row small muted tags">
+                      {role === 'owner' && <span className="tag">{t('participants.owner')}</span>}
+                      {role === 'administrator' && <span className="tag">{t('participants.cohost')}</span>}
+                      {guest && <span className="tag">{t('participants.guest')}</span>}
+                    </span>
+                  </span>
                 </span>
-                <span className="row small muted">
-                  {host && <span className="tag">{t('participants.host')}</span>}
-                  {guest && <span className="tag">{t('participants.guest')}</span>}
+                <span className="row">
+                  {hand && (
+                    <span className="hand" role="img" aria-label={t('participants.handRaised')} title={t('participants.handRaised')}>
+                      <Icon name="hand" size={16} />
+                    </span>
+                  )}
+                  {micOff && (
+                    <span className="mic-off" role="img" aria-label={t('participants.micOff')} title={t('participants.micOff')}>
+                      <Icon name="micOff" size={16} />
+                    </span>
+                  )}
+                  <ParticipantMenu participant={p} />
                 </span>
               </li>
             );

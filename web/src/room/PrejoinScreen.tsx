@@ -40,6 +40,9 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
   // still expected to work (someone may click Join before the preview is up).
   const [failed, setFailed] = useState({ audio: false, video: false });
   const [nameMissing, setNameMissing] = useState(false);
+  // Whether opening the devices has finished (successfully or not): until
+  // then "no device" would be a false alarm while the camera starts.
+  const [devicesReady, setDevicesReady] = useState(false);
   const videoEl = useRef<HTMLVideoElement>(null);
   // Tracks handed to onJoin are no longer this screen's to stop.
   const handedOver = useRef<PreviewTracks>({});
@@ -79,6 +82,7 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
       if (!live) return;
       setMics(m);
       setCams(c);
+      setDevicesReady(true);
     })();
     return () => {
       live = false;
@@ -141,7 +145,7 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
         {video && videoOn ? (
           <video ref={videoEl} muted playsInline autoPlay className="mirror" aria-label={t('prejoin.camera')} />
         ) : (
-          <div className="preview-off">{t('prejoin.cameraOff')}</div>
+          <div className="preview-off">{videoOn && !devicesReady && !failed.video ? t('prejoin.starting') : t('prejoin.cameraOff')}</div>
         )}
         <label className="meter">
           <span className="visually-hidden">{t('prejoin.level')}</span>
@@ -169,18 +173,30 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
             {t('prejoin.nameRequired')}
           </p>
         )}
-        <div className="row wrap">
-          <label className="toggle">
-            <input type="checkbox" checked={audioOn} disabled={failed.audio} onChange={(e) => setAudioOn(e.target.checked)} />
-            {t('prejoin.micOn')}
-          </label>
-          <label className="toggle">
-            <input type="checkbox" checked={videoOn} disabled={failed.video} onChange={(e) => setVideoOn(e.target.checked)} />
-            {t('prejoin.cameraOn')}
-          </label>
+        <div className="row wrap device-toggles">
+          <button
+            type="button"
+            className="device-toggle"
+            aria-pressed={audioOn && !failed.audio}
+            disabled={failed.audio}
+            onClick={() => setAudioOn((on) => !on)}
+            aria-label={t('prejoin.microphone')}
+          >
+            {audioOn && !failed.audio ? t('prejoin.micOn') : t('prejoin.micOffShort')}
+          </button>
+          <button
+            type="button"
+            className="device-toggle"
+            aria-pressed={videoOn && !failed.video}
+            disabled={failed.video}
+            onClick={() => setVideoOn((on) => !on)}
+            aria-label={t('prejoin.camera')}
+          >
+            {videoOn && !failed.video ? t('prejoin.cameraOn') : t('prejoin.cameraOffShort')}
+          </button>
         </div>
-        <DeviceSelect label={t('prejoin.microphone')} devices={mics} value={micId ?? audio?.mediaStreamTrack.getSettings().deviceId} onChange={pickMic} />
-        <DeviceSelect label={t('prejoin.camera')} devices={cams} value={camId ?? video?.mediaStreamTrack.getSettings().deviceId} onChange={pickCam} />
+        <DeviceSelect ready={devicesReady} label={t('prejoin.microphone')} devices={mics} value={micId ?? audio?.mediaStreamTrack.getSettings().deviceId} onChange={pickMic} />
+        <DeviceSelect ready={devicesReady} label={t('prejoin.camera')} devices={cams} value={camId ?? video?.mediaStreamTrack.getSettings().deviceId} onChange={pickCam} />
         {mediaError && <p className="warning">{t('prejoin.blocked', { message: mediaError })}</p>}
         {error && (
           <p className="error" role="alert">
@@ -195,13 +211,13 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
   );
 }
 
-function DeviceSelect(props: { label: string; devices: MediaDeviceInfo[]; value?: string; onChange: (id: string) => void }) {
+function DeviceSelect(props: { ready: boolean; label: string; devices: MediaDeviceInfo[]; value?: string; onChange: (id: string) => void }) {
   const t = useT();
   return (
     <label className="field">
       <span>{props.label}</span>
       <select value={props.value ?? ''} disabled={props.devices.length === 0} onChange={(e) => props.onChange(e.target.value)}>
-        {props.devices.length === 0 && <option value="">{t('prejoin.noDevice')}</option>}
+        {props.devices.length === 0 && <option value="">{props.ready ? t('prejoin.noDevice') : t('common.loading')}</option>}
         {props.devices.map((d, i) => (
           <option key={d.deviceId || i} value={d.deviceId}>
             {d.label || `${props.label} ${i + 1}`}

@@ -4,7 +4,6 @@ import {
   FocusLayout,
   FocusLayoutContainer,
   GridLayout,
-  ParticipantTile,
   isTrackReference,
   useLayoutContext,
   usePinnedTracks,
@@ -12,6 +11,7 @@ import {
   type TrackReferenceOrPlaceholder,
 } from '@livekit/components-react';
 import { RoomEvent, Track } from 'livekit-client';
+import { CallTile } from './CallTile';
 
 function sameTrack(a: TrackReferenceOrPlaceholder, b?: TrackReferenceOrPlaceholder): boolean {
   if (!b) return false;
@@ -55,7 +55,7 @@ export function StageLayout() {
     return (
       <div className="lk-grid-layout-wrapper stage" data-layout="grid">
         <GridLayout tracks={tracks}>
-          <ParticipantTile />
+          <CallTile />
         </GridLayout>
       </div>
     );
@@ -64,7 +64,7 @@ export function StageLayout() {
     <div className="lk-focus-layout-wrapper stage" data-layout="focus">
       <FocusLayoutContainer>
         <CarouselLayout tracks={others}>
-          <ParticipantTile />
+          <CallTile />
         </CarouselLayout>
         <FocusLayout trackRef={focus} />
       </FocusLayoutContainer>

@@ -2,12 +2,7 @@ import { useEffect, useState } from 'react';
 import { useRoomContext } from '@livekit/components-react';
 import { RoomEvent } from 'livekit-client';
 
-const HOST_ROLES = new Set(['owner', 'administrator']);
-
-/** isHostRole reports whether a LiveKit room_role attribute lets the participant manage the room. */
-export function isHostRole(role: string | undefined): boolean {
-  return role !== undefined && HOST_ROLES.has(role);
-}
+export { isHostRole } from '../call/moderation';
 
 /** useLocalRole follows the local participant's room_role attribute, set by the server in the token. */
 export function useLocalRole(): string | undefined {
