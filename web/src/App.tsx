@@ -3,6 +3,9 @@ import { SessionProvider, useSession } from './auth/session';
 import { I18nProvider, useT } from './i18n/i18n';
 import { usePath } from './lib/router';
 import { HomePage } from './pages/HomePage';
+import { RecordingPage } from './recordings/RecordingPage';
+import { RecordingsPage } from './recordings/RecordingsPage';
+import { parseRecordingsPath } from './recordings/view';
 
 // The room page carries livekit-client and the LiveKit components: load it
 // only when someone opens a meeting.
@@ -16,6 +19,8 @@ function Routes() {
   if (error) return <p className="center error" role="alert">{t('common.error', { message: error })}</p>;
   const slug = decodeURIComponent(path.replace(/^\/+|\/+$/g, ''));
   if (!slug) return <HomePage />;
+  const rec = parseRecordingsPath(path);
+  if (rec) return rec.kind === 'list' ? <RecordingsPage /> : <RecordingPage key={rec.id} id={rec.id} />;
   return (
     <Suspense fallback={<p className="center muted" role="status">{t('common.loading')}</p>}>
       <RoomPage key={slug} slug={slug} />
