@@ -16,6 +16,7 @@ import { CallControls, type Panel } from './CallControls';
 import { HostSettings } from './HostSettings';
 import { KnockToast } from './KnockToast';
 import { ParticipantsPanel } from './ParticipantsPanel';
+import { RoomMembers } from './RoomMembers';
 import { StageLayout } from './StageLayout';
 import { isHostRole, useLocalRole } from './useHostRole';
 
@@ -82,6 +83,7 @@ export function ConferenceView({ room: initialRoom }: { room: Room }) {
           <aside className="side-panel" aria-label={t('settings.title')}>
             <PanelHeader title={t('settings.title')} onClose={() => setPanel(null)} />
             <HostSettings room={{ ...room, id: room.id }} onSaved={setRoom} />
+            <RoomMembers roomId={room.id} />
           </aside>
         )}
         {isHost && knock.length > 0 && (
