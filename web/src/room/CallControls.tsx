@@ -11,7 +11,7 @@ import { Track } from 'livekit-client';
 import { useState } from 'react';
 import { useT } from '../i18n/i18n';
 
-export type Panel = 'chat' | 'participants' | 'settings' | null;
+export type Panel = 'chat' | 'participants' | 'settings' | 'info' | null;
 
 interface Props {
   panel: Panel;
@@ -65,6 +65,9 @@ export function CallControls({ panel, onToggle, isHost, waitingCount }: Props) {
         </TrackToggle>
       )}
       <LayoutToggle />
+      <button type="button" className="lk-button" aria-pressed={panel === 'info'} onClick={() => onToggle('info')}>
+        {t('info.button')}
+      </button>
       <button type="button" className="lk-button" aria-pressed={panel === 'chat'} onClick={() => onToggle('chat')}>
         {t('conf.chat')}
       </button>

@@ -15,6 +15,7 @@ import { useWaitingList } from '../lobby/hooks';
 import { CallControls, type Panel } from './CallControls';
 import { HostSettings } from './HostSettings';
 import { KnockToast } from './KnockToast';
+import { AloneShareCard, MeetingInfo } from './MeetingInfo';
 import { ParticipantsPanel } from './ParticipantsPanel';
 import { RoomMembers } from './RoomMembers';
 import { StageLayout } from './StageLayout';
@@ -61,6 +62,7 @@ export function ConferenceView({ room: initialRoom }: { room: Room }) {
       <div className="conf-shell" data-panel-open={panel !== null} data-connection-state={connection}>
         <div className="conf-main">
           <StageLayout />
+          {connection === 'connected' && <AloneShareCard room={room} onMore={() => setPanel('info')} />}
           <CallControls panel={panel} onToggle={toggle} isHost={isHost} waitingCount={waiting.participants.length} />
         </div>
         {/* Chat stays mounted so messages received while it is closed are kept. */}
@@ -84,6 +86,12 @@ export function ConferenceView({ room: initialRoom }: { room: Room }) {
             <PanelHeader title={t('settings.title')} onClose={() => setPanel(null)} />
             <HostSettings room={{ ...room, id: room.id }} onSaved={setRoom} />
             <RoomMembers roomId={room.id} />
+          </aside>
+        )}
+        {panel === 'info' && (
+          <aside className="side-panel" aria-label={t('info.title')}>
+            <PanelHeader title={t('info.title')} onClose={() => setPanel(null)} />
+            <MeetingInfo room={room} canInvite={isHost} />
           </aside>
         )}
         {isHost && knock.length > 0 && (
