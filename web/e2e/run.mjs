@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { launchBrowser, leave, newPerson } from './browser.mjs';
 import { assertDecoding, waitForRemoteVideo } from './media.mjs';
 import { admitWaitingGuest, inCall, joinAsGuest, openRestrictedRoom, saveSettings } from './admission.mjs';
+import { recordingPageScenario } from './recordings.mjs';
 import { REPO, startMeet } from './server.mjs';
 
 const ARTIFACTS = join(REPO, 'test-artifacts', 'e2e');
@@ -141,21 +142,30 @@ const scenarios = [
       await leave(owner);
     },
   ],
+  [
+    'recordings: the owner plays a recording from the e-mailed link; others get "not available"',
+    (ctx) => recordingPageScenario({ ...ctx, snap, log }),
+  ],
 ];
+
+// E2E_ONLY=<regular expression> runs the scenarios whose name matches.
+const only = process.env.E2E_ONLY ? new RegExp(process.env.E2E_ONLY) : null;
+const selected = scenarios.filter(([name]) => !only || only.test(name));
 
 const results = [];
 let meet;
 let browser;
 try {
-  meet = await startMeet({ log });
+  // Recording on: the recording scenario drives the in-process recorder.
+  meet = await startMeet({ log, env: { MEET_RECORDING_ENABLED: 'true' } });
   browser = await launchBrowser();
   log(`chromium ${browser.version()}`);
-  for (const [name, fn] of scenarios) {
+  for (const [name, fn] of selected) {
     const people = [];
     const start = Date.now();
     log(`▶ ${name}`);
     try {
-      await fn({ browser, base: meet.base, people });
+      await fn({ browser, base: meet.base, people, meet });
       const problems = people.flatMap((p) => p.problems);
       if (problems.length) throw new Error(problems.join('\n'));
       results.push({ name, ok: true, ms: Date.now() - start });
