@@ -14,7 +14,8 @@ export async function signInAs(person, account) {
   await page.locator('input[name="email"]').fill(account.email);
   await page.locator('input[name="password"]').fill(account.password);
   await page.locator('form[aria-labelledby="login-title"] button[type="submit"]').click();
-  await page.locator('.app-header').getByText(account.name).waitFor();
+  // Attached, not visible: phones hide the name.
+  await page.locator('.app-header').getByText(account.name).waitFor({ state: 'attached' });
 }
 
 /** api calls the REST API from the page, with its cookies and CSRF header, and returns {status, body}. */
