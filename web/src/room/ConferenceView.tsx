@@ -62,7 +62,7 @@ export function ConferenceView({ room: initialRoom }: { room: Room }) {
       <div className="conf-shell" data-panel-open={panel !== null} data-connection-state={connection}>
         <div className="conf-main">
           <StageLayout />
-          {connection === 'connected' && <AloneShareCard room={room} onMore={isHost ? () => setPanel('info') : undefined} />}
+          {connection === 'connected' && <AloneShareCard room={room} covered={panel === 'info'} onMore={isHost ? () => setPanel('info') : undefined} />}
           <CallControls panel={panel} onToggle={toggle} isHost={isHost} waitingCount={waiting.participants.length} />
         </div>
         {/* Chat stays mounted so messages received while it is closed are kept. */}

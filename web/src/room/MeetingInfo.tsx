@@ -52,13 +52,15 @@ export function MeetingInfo({ room, canInvite }: { room: Room; canInvite: boolea
 
 /**
  * AloneShareCard tells someone alone in the call how to bring others in,
- * until somebody joins or it is hidden. onMore opens the meeting info panel.
+ * until somebody joins or it is hidden. onMore opens the meeting info panel;
+ * while that panel is open (covered) the card steps aside without forgetting
+ * that it was hidden.
  */
-export function AloneShareCard({ room, onMore }: { room: Room; onMore?: () => void }) {
+export function AloneShareCard({ room, onMore, covered = false }: { room: Room; onMore?: () => void; covered?: boolean }) {
   const t = useT();
   const remotes = useRemoteParticipants();
   const [hidden, setHidden] = useState(false);
-  if (hidden || remotes.length > 0) return null;
+  if (hidden || covered || remotes.length > 0) return null;
   return (
     <section className="share-card stack" role="region" aria-labelledby="share-title">
       <div className="panel-header">
