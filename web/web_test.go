@@ -47,6 +47,8 @@ func TestHandlerRoutes(t *testing.T) {
 		{"index.html path serves shell", "GET", "/index.html", 200, "app shell", "no-cache", "text/html"},
 		{"slug falls back to shell", "GET", "/abc-defg-hij", 200, "app shell", "no-cache", "text/html"},
 		{"nested page falls back", "GET", "/feedback/x", 200, "app shell", "no-cache", "text/html"},
+		{"e-mailed recording link is the app", "GET", "/recordings/5f0c3b4e-7d0a-4c1e-9a57-1b2c3d4e5f60", 200, "app shell", "no-cache", "text/html"},
+		{"recordings list is the app", "GET", "/recordings/", 200, "app shell", "no-cache", "text/html"},
 		{"hashed js is immutable", "GET", "/assets/index-abc.js", 200, "console.log", "public, max-age=31536000, immutable", "text/javascript"},
 		{"hashed css is immutable", "GET", "/assets/app-def.css", 200, "body{}", "public, max-age=31536000, immutable", "text/css"},
 		{"root file not hashed", "GET", "/favicon.svg", 200, "<svg", "no-cache", "image/svg+xml"},

@@ -7,6 +7,7 @@ import { launchBrowser, leave, newPerson } from './browser.mjs';
 import { assertDecoding, waitForRemoteVideo } from './media.mjs';
 import { admitWaitingGuest, inCall, joinAsGuest, openRestrictedRoom, saveSettings } from './admission.mjs';
 import { hostModeratesGuest } from './incall.mjs';
+import { recordingPageScenario } from './recordings.mjs';
 import { REPO, startMeet } from './server.mjs';
 
 const ARTIFACTS = join(REPO, 'test-artifacts', 'e2e');
@@ -146,17 +147,22 @@ const scenarios = [
     },
   ],
   ['in the call, a host sees a raised hand and a reaction, mutes and removes a guest', (ctx) => hostModeratesGuest({ ...ctx, snap, log })],
+  [
+    'recordings: the owner plays a recording from the e-mailed link; others get "not available"',
+    (ctx) => recordingPageScenario({ ...ctx, snap, log }),
+  ],
 ];
 
-// E2E_ONLY=<text> runs only the scenarios whose name contains it.
-const only = process.env.E2E_ONLY;
-const selected = only ? scenarios.filter(([name]) => name.includes(only)) : scenarios;
+// E2E_ONLY=<regular expression> runs the scenarios whose name matches.
+const only = process.env.E2E_ONLY ? new RegExp(process.env.E2E_ONLY) : null;
+const selected = scenarios.filter(([name]) => !only || only.test(name));
 
 const results = [];
 let meet;
 let browser;
 try {
-  meet = await startMeet({ log });
+  // Recording on: the recording scenario drives the in-process recorder.
+  meet = await startMeet({ log, env: { MEET_RECORDING_ENABLED: 'true' } });
   browser = await launchBrowser();
   log(`chromium ${browser.version()}`);
   for (const [name, fn] of selected) {
@@ -164,7 +170,7 @@ try {
     const start = Date.now();
     log(`▶ ${name}`);
     try {
-      await fn({ browser, base: meet.base, people });
+      await fn({ browser, base: meet.base, people, meet });
       const problems = people.flatMap((p) => p.problems);
       if (problems.length) throw new Error(problems.join('\n'));
       results.push({ name, ok: true, ms: Date.now() - start });

@@ -10,6 +10,8 @@ import { join, resolve } from 'node:path';
 export const REPO = resolve(import.meta.dirname, '..', '..');
 export const WEB = join(REPO, 'web');
 export const OWNER = { email: 'owner@example.com', name: 'Olive Owner', password: 'correct horse battery staple' };
+/** STRANGER is a second account, with no rights on the owner's rooms and recordings. */
+export const STRANGER = { email: 'stranger@example.com', name: 'Sam Stranger', password: 'another horse battery staple' };
 
 function freePort() {
   return new Promise((ok, fail) => {
@@ -39,8 +41,11 @@ function run(cmd, args, opts = {}) {
   console.log(`  ${cmd} ${args.join(' ')} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 }
 
-/** startMeet builds everything into a temp folder and starts the server; call stop() at the end. */
-export async function startMeet({ log }) {
+/**
+ * startMeet builds everything into a temp folder and starts the server with
+ * extra environment variables env; call stop() at the end.
+ */
+export async function startMeet({ log, env: extraEnv = {} }) {
   const tmp = mkdtempSync(join(tmpdir(), 'meet-e2e-'));
   const bin = join(tmp, 'meet');
   const webDir = process.env.E2E_WEB_DIR ? resolve(process.env.E2E_WEB_DIR) : join(tmp, 'web-dist');
@@ -52,7 +57,9 @@ export async function startMeet({ log }) {
     run(join(WEB, 'node_modules', '.bin', 'vite'), ['build', '--outDir', webDir, '--emptyOutDir', '--logLevel', 'warn'], { cwd: WEB });
   }
   const env = { ...process.env, MEET_DATA_DIR: tmp };
-  run(bin, ['user', 'add', '--email', OWNER.email, '--name', OWNER.name], { env, input: OWNER.password + '\n', stdio: ['pipe', 'ignore', 'ignore'] });
+  for (const u of [OWNER, STRANGER]) {
+    run(bin, ['user', 'add', '--email', u.email, '--name', u.name], { env, input: u.password + '\n', stdio: ['pipe', 'ignore', 'ignore'] });
+  }
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -62,6 +69,7 @@ export async function startMeet({ log }) {
   const proc = spawn(bin, ['serve'], {
     env: {
       ...env,
+      ...extraEnv,
       MEET_ADDR: `127.0.0.1:${port}`,
       MEET_PUBLIC_URL: base,
       MEET_WEB_DIR: webDir,

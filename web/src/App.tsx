@@ -4,6 +4,9 @@ import { I18nProvider, useT } from './i18n/i18n';
 import { usePath } from './lib/router';
 import { HomePage } from './pages/HomePage';
 import { SetupPage } from './pages/SetupPage';
+import { RecordingPage } from './recordings/RecordingPage';
+import { RecordingsPage } from './recordings/RecordingsPage';
+import { parseRecordingsPath } from './recordings/view';
 
 // The room page carries livekit-client and the LiveKit components: load it
 // only when someone opens a meeting.
@@ -20,6 +23,8 @@ function Routes() {
   // The first-run link is /setup#<token>; without a token, /setup stays a
   // meeting name like any other.
   if (slug === 'setup' && location.hash.length > 1) return <SetupPage onCreated={reload} />;
+  const rec = parseRecordingsPath(path);
+  if (rec) return rec.kind === 'list' ? <RecordingsPage /> : <RecordingPage key={rec.id} id={rec.id} />;
   return (
     <Suspense fallback={<p className="center muted" role="status">{t('common.loading')}</p>}>
       <RoomPage key={slug} slug={slug} />

@@ -3,8 +3,12 @@ import type {
   AccessLevel,
   AppConfig,
   EntryRequest,
+  Page,
   PublishSource,
+  Recording,
+  ResourceAccess,
   Room,
+  RoomRole,
   User,
   WaitingParticipant,
 } from './types';
@@ -62,3 +66,20 @@ export const decideEntry = (roomId: string, participantId: string, allow: boolea
 /** completeSetup creates the first account with the one-time setup token. */
 export const completeSetup = (token: string, email: string, fullName: string, password: string) =>
   apiFetch<User>('/setup/', { method: 'POST', body: { token, email, full_name: fullName, password } });
+export const listRecordings = (page = 1) => apiFetch<Page<Recording>>(`/recordings/?page=${page}`);
+export const getRecording = (id: string) => apiFetch<Recording>(`/recordings/${enc(id)}/`);
+/** recordingFileUrl serves the recording's file; it answers range requests, so a <video> can seek in it. */
+export const recordingFileUrl = (id: string) => `${API_BASE}/recordings/${enc(id)}/download/`;
+
+/** searchUsers is users/?q=: the server may answer an empty page (user listing is off by default). */
+export const searchUsers = (q: string) => apiFetch<Page<User>>(`/users/?q=${enc(q)}`);
+export const createAccess = (roomId: string, userId: string, role: RoomRole) =>
+  apiFetch<ResourceAccess>('/resource-accesses/', { method: 'POST', body: { user: userId, resource: roomId, role } });
+export const updateAccess = (id: string, role: RoomRole) =>
+  apiFetch<ResourceAccess>(`/resource-accesses/${enc(id)}/`, { method: 'PATCH', body: { role } });
+export const deleteAccess = (id: string) => apiFetch<void>(`/resource-accesses/${enc(id)}/`, { method: 'DELETE' });
+
+export const inviteToRoom = (roomId: string, emails: string[]) =>
+  apiFetch<{ status: string; message: string }>(`/rooms/${enc(roomId)}/invite/`, { method: 'POST', body: { emails } });
+/** getRoomAccesses reads the room's accesses (served to its owners and administrators only). */
+export const getRoomAccesses = async (id: string) => (await apiFetch<Room>(`/rooms/${enc(id)}/`)).accesses ?? [];

@@ -14,7 +14,7 @@ export interface AppConfig {
     ice_servers?: RTCIceServer[] | null;
   };
   resource?: { default_access_level?: AccessLevel };
-  recording?: { is_enabled?: boolean; available_modes?: string[] };
+  recording?: { is_enabled?: boolean; available_modes?: string[]; expiration_days?: number | null };
 }
 
 export interface User {
@@ -46,6 +46,8 @@ export interface Room {
   is_administrable?: boolean;
   configuration?: RoomConfiguration;
   livekit?: LiveKitCredentials;
+  /** Who has a role in the room: only served to its owners and administrators. */
+  accesses?: RoomAccess[];
 }
 
 export type EntryStatus = 'waiting' | 'accepted' | 'denied';
@@ -63,4 +65,57 @@ export interface WaitingParticipant {
   username: string;
   status?: EntryStatus;
   color?: string;
+}
+
+export type RoomRole = 'member' | 'administrator' | 'owner';
+export const ROOM_ROLES: RoomRole[] = ['member', 'administrator', 'owner'];
+
+/** RoomAccess is one entry of a room's `accesses` (served to its owners and administrators). */
+export interface RoomAccess {
+  id: string;
+  user: Pick<User, 'id' | 'email' | 'full_name' | 'short_name'>;
+  resource: string;
+  role: RoomRole;
+}
+
+/** ResourceAccess is the flat shape of resource-accesses/. */
+export interface ResourceAccess {
+  id: string;
+  user: string;
+  resource: string;
+  role: RoomRole;
+}
+
+export interface Page<T> {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: T[];
+}
+
+export type RecordingStatus =
+  | 'initiated'
+  | 'active'
+  | 'stopped'
+  | 'saved'
+  | 'aborted'
+  | 'failed_to_start'
+  | 'failed_to_stop'
+  | 'notification_succeeded'
+  | 'external_process_successful'
+  | 'external_process_failed';
+
+export type RecordingMode = 'screen_recording' | 'transcript';
+
+export interface Recording {
+  id: string;
+  room: { id: string; name: string; slug: string; access_level: AccessLevel };
+  created_at: string;
+  updated_at: string;
+  status: RecordingStatus;
+  mode: RecordingMode;
+  key: string;
+  is_expired: boolean;
+  /** When the recording expires; null: it never does. */
+  expired_at: string | null;
 }

@@ -149,6 +149,11 @@ export function HomePage() {
           <h1>{t('home.title')}</h1>
           <p className="muted">{t('home.subtitle')}</p>
           {user ? <NewMeeting /> : <p className="muted">{t('home.newMeetingHint')}</p>}
+          {user && config?.recording?.is_enabled && (
+            <a href="/recordings" className="my-recordings" onClick={(e) => (e.preventDefault(), navigate('/recordings'))}>
+              {t('home.myRecordings')}
+            </a>
+          )}
           <JoinForm />
         </section>
         {!user && (local || oidc) && (

@@ -16,7 +16,7 @@ import { HandButton, ReactionsButton } from './HandsAndReactions';
 import { Icon } from './icons';
 import { RecordingControl } from './Recording';
 
-export type Panel = 'chat' | 'participants' | 'settings' | null;
+export type Panel = 'chat' | 'participants' | 'settings' | 'info' | null;
 
 interface Props {
   panel: Panel;
@@ -78,6 +78,18 @@ export function CallControls({ panel, onToggle, isHost, waitingCount, recording,
       <ReactionsButton onSent={onReaction} />
       <RecordingControl state={recording} />
       <LayoutToggle />
+      <button
+        type="button"
+        className="lk-button"
+        aria-pressed={panel === 'info'}
+        onClick={() => onToggle('info')}
+        aria-label={t('info.button')}
+        title={t('info.button')}
+        data-testid="info-toggle"
+      >
+        <Icon name="info" />
+        <span className="label">{t('info.button')}</span>
+      </button>
       <button
         type="button"
         className="lk-button"

@@ -22,9 +22,11 @@ import { ChatPanel } from './ChatPanel';
 import { ReactionsOverlay } from './HandsAndReactions';
 import { HostSettings } from './HostSettings';
 import { KnockToast } from './KnockToast';
+import { AloneShareCard, MeetingInfo } from './MeetingInfo';
 import { Notices } from './Notices';
 import { ParticipantsPanel } from './ParticipantsPanel';
 import { RecordingIndicator, useRecording } from './Recording';
+import { RoomMembers } from './RoomMembers';
 import { StageLayout } from './StageLayout';
 import { useCallEvents, useNotices } from './useCallEvents';
 import { isHostRole, useLocalRole } from './useHostRole';
@@ -129,6 +131,9 @@ export function ConferenceView({ room: initialRoom, token = '' }: { room: Room; 
             <div className="stage-wrap">
               <StageLayout />
               <ReactionsOverlay items={events.reactions} onDone={events.reactionDone} />
+              {connection === 'connected' && (
+                <AloneShareCard room={room} covered={panel === 'info'} onMore={isHost ? () => setPanel('info') : undefined} />
+              )}
               <div className="call-status">
                 <RecordingIndicator state={recording} />
                 {reconnecting ? (
@@ -185,6 +190,13 @@ export function ConferenceView({ room: initialRoom, token = '' }: { room: Room; 
                   });
                 }}
               />
+              <RoomMembers roomId={room.id} />
+            </aside>
+          )}
+          {panel === 'info' && (
+            <aside className="side-panel" aria-label={t('info.title')}>
+              <PanelHeader title={t('info.title')} onClose={() => setPanel(null)} />
+              <MeetingInfo room={room} canInvite={isHost} />
             </aside>
           )}
           {isHost && knock.length > 0 && (

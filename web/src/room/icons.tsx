@@ -17,7 +17,7 @@ const common = {
 };
 
 /** Icon names the control bar uses. */
-export type IconName = 'micOff' | 'hand' | 'smile' | 'chat' | 'people' | 'grid' | 'focus' | 'record' | 'stop' | 'gear';
+export type IconName = 'micOff' | 'hand' | 'smile' | 'chat' | 'people' | 'grid' | 'focus' | 'record' | 'stop' | 'gear' | 'info';
 
 const PATHS: Record<IconName, ReactNode> = {
   micOff: (
@@ -56,6 +56,12 @@ const PATHS: Record<IconName, ReactNode> = {
     <>
       <rect x="3" y="3" width="18" height="12" rx="1" />
       <path d="M4 19h4M10 19h4M16 19h4" />
+    </>
+  ),
+  info: (
+    <>
+      <circle cx="12" cy="12" r="9" />
+      <path d="M12 11v5M12 8h.01" />
     </>
   ),
   record: <circle cx="12" cy="12" r="6" fill="#e53935" stroke="none" />,
