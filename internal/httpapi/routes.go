@@ -23,7 +23,7 @@ func (s *Server) routes() {
 	// Configuration and users
 	m.Handle("GET "+api+"/config/{$}", s.handleConfig())
 	m.Handle("GET "+api+"/users/me/{$}", s.handleUserMe())
-	m.Handle("GET "+api+"/users/{$}", s.handleUserList())
+	m.Handle("GET "+api+"/users/{$}", s.throttleUser("user_lookup", userLookupPerMinute, time.Minute, s.handleUserList()))
 	m.Handle("PUT "+api+"/users/me/{$}", methodNotAllowed{allow: "GET"})
 	m.Handle("PATCH "+api+"/users/me/{$}", methodNotAllowed{allow: "GET"})
 	m.Handle("PUT "+api+"/users/{id}/{$}", s.handleUserUpdate())

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"meet/internal/apperr"
@@ -58,14 +59,42 @@ func (s *Server) handleUserMe() http.Handler {
 	})
 }
 
-// handleUserList answers the reference's user search with an empty page:
-// listing other users is not offered (ALLOW_UNSECURE_USER_LISTING is off).
+// userSummary is what a search result shows of another account: who it is,
+// never its room preferences.
+type userSummary struct {
+	ID        string `json:"id"`
+	Email     string `json:"email"`
+	FullName  string `json:"full_name"`
+	ShortName string `json:"short_name"`
+	Timezone  string `json:"timezone"`
+	Language  string `json:"language"`
+}
+
+// userLookupPerMinute bounds how many addresses one account may look up, so
+// that the exact-address search cannot be used to list who has an account.
+const userLookupPerMinute = 30
+
+// handleUserList answers the reference's user search. Listing other users is
+// not offered (the reference's ALLOW_UNSECURE_USER_LISTING is off), but a
+// query that is a whole e-mail address finds that active account: it is how
+// a room owner adds a colleague by address (docs/compatibility.md).
 func (s *Server) handleUserList() http.Handler {
 	return s.api(func(w http.ResponseWriter, r *http.Request) error {
 		if !auth.FromContext(r.Context()).Authenticated() {
 			return errNoCredentials
 		}
-		writeJSON(w, http.StatusOK, pageBody{Results: []userBody{}})
+		results := []userSummary{}
+		if q := strings.TrimSpace(r.URL.Query().Get("q")); rooms.ValidEmail(q) {
+			u, err := s.Users.UserByEmail(r.Context(), q)
+			switch {
+			case err == nil && u.IsActive:
+				results = append(results, userSummary{ID: u.ID, Email: u.Email, FullName: u.FullName,
+					ShortName: u.ShortName, Timezone: u.Timezone, Language: u.Language})
+			case err != nil && !apperr.Is(err, apperr.NotFound) && !apperr.Is(err, apperr.Conflict):
+				return err
+			}
+		}
+		writeJSON(w, http.StatusOK, pageBody{Count: len(results), Results: results})
 		return nil
 	})
 }

@@ -5,9 +5,11 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"meet/internal/httpapi"
 	"meet/internal/rooms"
 	"meet/internal/storage/storagetest"
 	"meet/internal/users"
@@ -72,10 +74,53 @@ func TestUserList(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e storagetest.Engine) {
 		env := newAPIEnv(t, e)
 		cl := env.userClient(t, "lisa")
-		env.newUser(t, "luke")
+		luke := env.newUser(t, "luke")
+		empty := map[string]any{"count": float64(0), "next": nil, "previous": nil, "results": []any{}}
 		expect(t, env.anonymous().do(t, http.MethodGet, "/users/", nil), http.StatusUnauthorized, detail(noCredentials))
-		expect(t, cl.do(t, http.MethodGet, "/users/?q=luke", nil), http.StatusOK, map[string]any{"count": 0, "next": nil, "previous": nil, "results": []any{}})
+		expect(t, env.anonymous().do(t, http.MethodGet, "/users/?q=luke@example.com", nil), http.StatusUnauthorized, detail(noCredentials))
+		// No listing: a name, a part of an address or nothing finds nobody.
+		for _, q := range []string{"", "luke", "example.com", "luke@", "%25@example.com"} {
+			expect(t, cl.do(t, http.MethodGet, "/users/?q="+q, nil), http.StatusOK, empty)
+		}
+		// A whole address (any case, spaces around) finds that account, with
+		// who it is and nothing of its preferences.
+		stored := env.storedUser(t, luke.ID)
+		found := map[string]any{"count": float64(1), "next": nil, "previous": nil, "results": []any{map[string]any{
+			"id": luke.ID, "email": "luke@example.com", "full_name": "Luke Doe", "short_name": "luke",
+			"timezone": stored.Timezone, "language": stored.Language,
+		}}}
+		expect(t, cl.do(t, http.MethodGet, "/users/?q=LUKE@example.com", nil), http.StatusOK, found)
+		expect(t, cl.do(t, http.MethodGet, "/users/?q=%20luke@example.com%20", nil), http.StatusOK, found)
+		expect(t, cl.do(t, http.MethodGet, "/users/?q=nobody@example.com", nil), http.StatusOK, empty)
+		// An inactive account is not found.
+		u := *luke
+		u.IsActive = false
+		if err := env.db.UpdateUser(context.Background(), &u); err != nil {
+			t.Fatal(err)
+		}
+		expect(t, cl.do(t, http.MethodGet, "/users/?q=luke@example.com", nil), http.StatusOK, empty)
 	})
+}
+
+// TestUserLookupIsThrottled checks that one account may look up 30
+// addresses a minute, so the exact-address search cannot list accounts.
+func TestUserLookupIsThrottled(t *testing.T) {
+	for _, k := range limiterKinds(t) {
+		t.Run(k.name, func(t *testing.T) {
+			clock := &manualClock{t: time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)}
+			env := newAPIEnv(t, storagetest.SQLite, withDeps(func(d *httpapi.Deps) { d.Limiter = k.make(t, clock.Now) }))
+			cl, other := env.userClient(t, "tess"), env.userClient(t, "theo")
+			for i := range 30 {
+				if r := cl.do(t, http.MethodGet, "/users/?q=someone@example.com", nil); r.status != http.StatusOK {
+					t.Fatalf("lookup %d: status %d", i+1, r.status)
+				}
+			}
+			expectThrottled(t, cl.do(t, http.MethodGet, "/users/?q=someone@example.com", nil), "60")
+			if r := other.do(t, http.MethodGet, "/users/?q=someone@example.com", nil); r.status != http.StatusOK {
+				t.Fatalf("another account's lookup: status %d", r.status)
+			}
+		})
+	}
 }
 
 func TestUserMethodsNotAllowed(t *testing.T) {
