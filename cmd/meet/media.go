@@ -12,6 +12,7 @@ import (
 
 	"meet/internal/config"
 	"meet/internal/livekit"
+	"meet/internal/livekit/sfu"
 )
 
 // media is the LiveKit side of meet: where browsers connect, how the server
@@ -21,7 +22,7 @@ type media struct {
 	publicURL string // what browsers connect to (ws:// or wss://)
 	apiKey    string
 	apiSecret string
-	embedded  *livekit.Embedded
+	embedded  *sfu.Server
 	// proxy forwards /rtc (LiveKit signalling) to the in-process SFU so that
 	// browsers need only meet's own HTTP port plus the UDP media port.
 	proxy http.Handler
@@ -45,7 +46,7 @@ func startMedia(ctx context.Context, cfg *config.Config, publicURL *url.URL, lis
 	}
 	port := strconv.Itoa(listenAddr.(*net.TCPAddr).Port)
 	e := cfg.LiveKit.Embedded
-	sfu, err := livekit.StartEmbedded(ctx, livekit.EmbeddedOptions{
+	server, err := sfu.Start(ctx, sfu.Options{
 		BindAddress: e.BindAddress, Port: e.Port, RTCUDPPort: e.UDPPort,
 		NodeIP: e.NodeIP, UseExternalIP: e.UseExternalIP, Interfaces: e.Interfaces,
 		APIKey: key, APISecret: secret, DepartureTimeout: e.DepartureTimeout,
@@ -54,13 +55,13 @@ func startMedia(ctx context.Context, cfg *config.Config, publicURL *url.URL, lis
 	if err != nil {
 		return nil, err
 	}
-	target, _ := url.Parse(sfu.HTTPURL())
-	m := &media{apiURL: sfu.HTTPURL(), apiKey: key, apiSecret: secret, embedded: sfu,
+	target, _ := url.Parse(server.HTTPURL())
+	m := &media{apiURL: server.HTTPURL(), apiKey: key, apiSecret: secret, embedded: server,
 		publicURL: wsScheme(publicURL.String()), proxy: httputil.NewSingleHostReverseProxy(target)}
 	if lk.PublicURL != "" {
 		m.publicURL = wsScheme(lk.PublicURL)
 	}
-	log.Info("LiveKit runs in-process", "signalling", m.publicURL+"/rtc", "media_udp_port", sfu.RTCUDPPort(),
+	log.Info("LiveKit runs in-process", "signalling", m.publicURL+"/rtc", "media_udp_port", server.RTCUDPPort(),
 		"node_ip", e.NodeIP, "hint", "for other machines set MEET_LIVEKIT_NODE_IP, MEET_LIVEKIT_INTERFACES and open the UDP port")
 	return m, nil
 }
