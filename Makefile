@@ -30,22 +30,23 @@ testdata/oidc-provider/node_modules/.package-lock.json: testdata/oidc-provider/p
 testdata/s3rver/node_modules/.package-lock.json: testdata/s3rver/package-lock.json
 	cd testdata/s3rver && npm ci --no-audit --no-fund
 
-## test: every test — Go (race detector; PostgreSQL and Redis when MEET_TEST_DATABASE_URL / MEET_TEST_REDIS_URL are set), web unit tests, browser tests
+## test: every test — Go (race detector; PostgreSQL and Redis when MEET_TEST_DATABASE_URL / MEET_TEST_REDIS_URL are set or they answer on 127.0.0.1), web unit tests, browser tests
 test: test-deps test-go test-web test-e2e
 
-## test-deps: Chromium (browser tests) and ffmpeg (recording checks) from Debian's packages, when missing
+## test-deps: check for Chromium (browser tests) and ffmpeg (recording checks); says how to install what is missing
 test-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium fonts-liberation"; \
 	command -v ffprobe >/dev/null 2>&1 || missing="$$missing ffmpeg"; \
 	if [ -n "$$missing" ]; then \
-		sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
-		echo "installing$$missing"; \
-		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+		echo "missing system packages:$$missing"; \
+		echo "install them with: sudo apt-get install --no-install-recommends$$missing"; \
+		exit 1; \
 	fi
 
+## test-go: Go tests with the race detector, one line per package; PostgreSQL and Redis suites when they answer (see cmd/testprogress)
 test-go: testdata/oidc-provider/node_modules/.package-lock.json testdata/s3rver/node_modules/.package-lock.json
-	$(GO) test -race -count=1 -timeout 30m ./...
+	@$(GO) run ./cmd/testprogress -total $$($(GO) list ./... | wc -l) -- -race -count=1 -timeout 30m ./...
 
 test-web: web/node_modules/.package-lock.json
 	cd web && npm test

@@ -97,3 +97,44 @@ func TestLiveKitStaysInItsAdapter(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// noSFU lists the packages that must not link the LiveKit server, even
+// through other meet packages, with whether their tests are held to it too.
+// The SFU is package livekit/sfu: cmd/meet serves one, and tests that need a
+// real SFU import it (through livekittest) from packages of their own
+// (httpapi/withsfu), so that the API's test binary stays small to link.
+var noSFU = map[string]bool{
+	"livekit": false, // its own tests run an SFU
+	"httpapi": true,
+}
+
+const livekitServer = "github.com/livekit/livekit-server"
+
+func TestLiveKitServerStaysInSFU(t *testing.T) {
+	for pkg, withTests := range noSFU {
+		if chain := sfuChain(t, pkg, withTests, map[string]bool{}); chain != nil {
+			t.Errorf("%s links %s through %s; only internal/livekit/sfu may import it", pkg, livekitServer, strings.Join(chain, " → "))
+		}
+	}
+}
+
+// sfuChain returns the imports by which the meet package in dir (relative
+// to internal/) reaches livekit-server, or nil when it does not.
+func sfuChain(t *testing.T, dir string, withTests bool, seen map[string]bool) []string {
+	t.Helper()
+	if seen[dir] {
+		return nil
+	}
+	seen[dir] = true
+	for path := range imports(t, dir, withTests) {
+		if strings.HasPrefix(path, livekitServer) {
+			return []string{path}
+		}
+		if sub, ok := strings.CutPrefix(path, "meet/internal/"); ok {
+			if chain := sfuChain(t, sub, false, seen); chain != nil {
+				return append([]string{path}, chain...)
+			}
+		}
+	}
+	return nil
+}

@@ -14,6 +14,7 @@ import (
 
 	"meet/internal/config"
 	"meet/internal/livekit"
+	"meet/internal/livekit/sfu"
 )
 
 // media is the LiveKit side of meet: where browsers connect, how the server
@@ -23,7 +24,7 @@ type media struct {
 	publicURL string // what browsers connect to (ws:// or wss://)
 	apiKey    string
 	apiSecret string
-	embedded  *livekit.Embedded
+	embedded  *sfu.Server
 	// proxy forwards /rtc (LiveKit signalling) to the in-process SFU so that
 	// browsers need only meet's own HTTP port plus the UDP media port.
 	proxy http.Handler
@@ -53,26 +54,26 @@ func startMedia(ctx context.Context, cfg *config.Config, publicURL *url.URL, lis
 	if err := checkSFUPorts(e); err != nil {
 		return nil, err
 	}
-	sfu, err := livekit.StartEmbedded(ctx, livekit.EmbeddedOptions{
+	server, err := sfu.Start(ctx, sfu.Options{
 		BindAddress: e.BindAddress, Port: e.Port, RTCUDPPort: e.UDPPort,
 		NodeIP: e.NodeIP, UseExternalIP: e.UseExternalIP, Interfaces: e.Interfaces,
 		APIKey: key, APISecret: secret, DepartureTimeout: e.DepartureTimeout,
 		WebhookURLs: []string{"http://127.0.0.1:" + port + "/api/v1.0/rooms/webhooks-livekit/"},
-		TURN:        livekit.TURNOptions{Enabled: cfg.TURNEnabled(), UDPPort: e.TURN.UDPPort, Domain: turnTLSDomain(cfg, publicURL)},
+		TURN:        sfu.TURNOptions{Enabled: cfg.TURNEnabled(), UDPPort: e.TURN.UDPPort, Domain: turnTLSDomain(cfg, publicURL)},
 	}, log)
-	if errors.Is(err, livekit.ErrTURNPort) {
+	if errors.Is(err, sfu.ErrTURNPort) {
 		return nil, fmt.Errorf("MEET_TURN_UDP_PORT: %w (choose another port, or MEET_TURN=off)", err)
 	}
 	if err != nil {
 		return nil, err
 	}
-	target, _ := url.Parse(sfu.HTTPURL())
-	m := &media{apiURL: sfu.HTTPURL(), apiKey: key, apiSecret: secret, embedded: sfu,
-		publicURL: wsScheme(publicURL.String()), proxy: httputil.NewSingleHostReverseProxy(target), turnTLSAddr: sfu.TURNTCPAddr()}
+	target, _ := url.Parse(server.HTTPURL())
+	m := &media{apiURL: server.HTTPURL(), apiKey: key, apiSecret: secret, embedded: server,
+		publicURL: wsScheme(publicURL.String()), proxy: httputil.NewSingleHostReverseProxy(target), turnTLSAddr: server.TURNTCPAddr()}
 	if lk.PublicURL != "" {
 		m.publicURL = wsScheme(lk.PublicURL)
 	}
-	log.Info("LiveKit runs in-process", "signalling", m.publicURL+"/rtc", "media_udp_port", sfu.RTCUDPPort(), "turn_udp_port", sfu.TURNUDPPort(),
+	log.Info("LiveKit runs in-process", "signalling", m.publicURL+"/rtc", "media_udp_port", server.RTCUDPPort(), "turn_udp_port", server.TURNUDPPort(),
 		"node_ip", e.NodeIP, "hint", "for other machines set MEET_LIVEKIT_NODE_IP, MEET_LIVEKIT_INTERFACES and open the UDP port")
 	return m, nil
 }

@@ -10,7 +10,7 @@ import (
 	"meet/internal/auth/local"
 	"meet/internal/config"
 	"meet/internal/httpapi"
-	"meet/internal/livekit"
+	"meet/internal/livekit/sfu"
 )
 
 // configDoc loads the configuration from env and returns config/'s document
@@ -37,7 +37,7 @@ var allSources = []any{"camera", "microphone", "screen_share", "screen_share_aud
 // TestPublicConfigDefaults pins config/ of a default install: every key of
 // the reference's, null where the reference sends null.
 func TestPublicConfigDefaults(t *testing.T) {
-	md := &media{publicURL: "ws://localhost:8080", embedded: &livekit.Embedded{}}
+	md := &media{publicURL: "ws://localhost:8080", embedded: &sfu.Server{}}
 	got := configDoc(t, nil, md, httpapi.Deps{LocalLogin: &local.Authenticator{}})
 	want := map[string]any{
 		"LANGUAGE_CODE": "en-us",

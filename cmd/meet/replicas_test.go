@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"meet/internal/livekit"
+	"meet/internal/livekit/sfu"
 	"meet/internal/storage/storagetest"
 )
 
@@ -75,14 +75,14 @@ func TestReplicasShareTheLobby(t *testing.T) {
 	}
 	dsn := storagetest.Postgres.DSN(t)
 	key, secret := "replicas", strings.Repeat("s", 40)
-	sfu, err := livekit.StartEmbedded(context.Background(), livekit.EmbeddedOptions{APIKey: key, APISecret: secret}, slog.New(slog.DiscardHandler))
+	server, err := sfu.Start(context.Background(), sfu.Options{APIKey: key, APISecret: secret}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatalf("start SFU: %v", err)
 	}
-	t.Cleanup(sfu.Stop)
+	t.Cleanup(server.Stop)
 	env := map[string]string{
 		"MEET_DATABASE_URL": dsn, "MEET_REDIS_URL": redisURL,
-		"MEET_LIVEKIT_URL": sfu.WSURL(), "MEET_LIVEKIT_API_KEY": key, "MEET_LIVEKIT_API_SECRET": secret,
+		"MEET_LIVEKIT_URL": server.WSURL(), "MEET_LIVEKIT_API_KEY": key, "MEET_LIVEKIT_API_SECRET": secret,
 		"MEET_SECRET_KEY": strings.Repeat("k", 40), "MEET_LOCAL_ACCOUNTS": "on",
 	}
 	a := startMeet(t, env)

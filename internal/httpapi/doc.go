@@ -7,5 +7,10 @@
 // encode the reply. Errors travel as apperr values and are mapped to statuses
 // and La Suite Meet's error bodies in errors.go, the only such place.
 //
-// httpapi imports domain packages; domain packages never import it.
+// httpapi imports domain packages; domain packages never import it. It must
+// not import the LiveKit server (github.com/livekit/livekit-server), not even
+// through other packages nor in its tests: it talks to the SFU through
+// package livekit only, and the tests that need a real SFU live in
+// httpapi/withsfu, so that this package's test binary does not link one
+// (internal/imports_test.go checks it).
 package httpapi

@@ -3,6 +3,7 @@ package livekit
 import (
 	"context"
 	"encoding/json"
+	"net"
 	"strconv"
 	"testing"
 	"time"
@@ -183,10 +184,12 @@ func TestClientParticipants(t *testing.T) {
 }
 
 func TestClientUnavailable(t *testing.T) {
-	port, err := freePort("tcp", "127.0.0.1")
+	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close() // a port nothing listens on
 	c := NewClient(ClientOptions{URL: "http://127.0.0.1:" + strconv.Itoa(port), APIKey: key, APISecret: sec, Timeout: 2 * time.Second})
 	if err := c.Ping(context.Background()); !apperr.Is(err, apperr.Unavailable) {
 		t.Errorf("Ping to a closed port: err = %v, want unavailable", err)

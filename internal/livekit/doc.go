@@ -8,8 +8,6 @@
 //   - Client, a RoomService client whose calls take the caller's context plus
 //     a per-call timeout and translate Twirp errors into apperr kinds
 //     (rooms.MediaServer and the participant-control calls);
-//   - Embedded, the LiveKit server run inside meet's process, with
-//     loopback-safe defaults;
 //   - WebhookReceiver, an http.Handler that verifies LiveKit's signed
 //     webhooks before parsing them, filters and de-duplicates them, and hands
 //     domain-neutral Events to the handlers other packages subscribe.
@@ -17,5 +15,8 @@
 // Domain packages (rooms, lobby, recordings) must never import this package:
 // they declare the interfaces they need and cmd/meet/run.go wires the
 // implementations from here. This package may import the domain packages
-// and apperr, but not httpapi, storage or cache.
+// and apperr, but not httpapi, storage or cache, nor the LiveKit server
+// (github.com/livekit/livekit-server): the SFU run inside meet's process is
+// package sfu, so that the HTTP API, which imports this package, does not
+// link an SFU (internal/imports_test.go checks it).
 package livekit

@@ -20,6 +20,7 @@ import (
 	"github.com/pion/webrtc/v4"
 	"github.com/pion/webrtc/v4/pkg/media"
 
+	lksfu "meet/internal/livekit/sfu"
 	"meet/internal/rooms"
 )
 
@@ -28,7 +29,7 @@ import (
 // own room names. Its webhooks go to hooks, a recorder in front of a real
 // WebhookReceiver.
 var (
-	sfu   *Embedded
+	sfu   *lksfu.Server
 	hooks *hookTap
 	key   string
 	sec   string
@@ -57,13 +58,13 @@ func runTests(m *testing.M) int {
 	log := testLogger()
 	// The SDK's participants log every ICE step through the standard
 	// library's default logger; route them to the test logger instead.
-	lksdk.SetLogger(slogLogger{log.With("component", "lksdk")})
+	lksdk.SetLogger(lksfu.NewLogger(log.With("component", "lksdk")))
 	hooks = newHookTap(NewWebhookReceiver(WebhookOptions{APIKey: key, APISecret: sec}, log))
 	hookServer := httptest.NewServer(hooks) // listens on 127.0.0.1
 	defer hookServer.Close()
 
 	start := time.Now()
-	sfu, err = StartEmbedded(context.Background(), EmbeddedOptions{
+	sfu, err = lksfu.Start(context.Background(), lksfu.Options{
 		APIKey:           key,
 		APISecret:        sec,
 		WebhookURLs:      []string{hookServer.URL + "/api/v1.0/rooms/webhooks-livekit/"},

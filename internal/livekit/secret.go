@@ -11,6 +11,11 @@ import (
 	"meet/internal/secretfile"
 )
 
+// MinSecretLength is the shortest API secret LiveKit's server accepts
+// (sfu.Start refuses shorter ones), and so the shortest LoadOrCreateSecret
+// accepts from its file.
+const MinSecretLength = 32
+
 // secretFile is the file LoadOrCreateSecret keeps the embedded SFU's
 // credentials in, as "key:secret".
 const secretFile = "livekit-api-key"

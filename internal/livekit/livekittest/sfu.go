@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"meet/internal/livekit"
+	"meet/internal/livekit/sfu"
 )
 
 // childEnv carries the SFU's options from StartSFU to its child process.
@@ -29,7 +29,7 @@ const readyLine = "MEET TEST SFU READY"
 
 // SFU is a LiveKit server running in a child process for one test.
 type SFU struct {
-	opts  livekit.EmbeddedOptions
+	opts  sfu.Options
 	cmd   *exec.Cmd
 	stdin io.WriteCloser
 	stop  sync.Once
@@ -72,7 +72,7 @@ func (s *SFU) Stop() {
 // our tests for them; in the child, with GORACE exitcode=0 and its reports
 // sent to a temporary file, they stay LiveKit's, and the race detector keeps
 // watching all of meet's code in the test process.
-func StartSFU(t testing.TB, opts livekit.EmbeddedOptions) *SFU {
+func StartSFU(t testing.TB, opts sfu.Options) *SFU {
 	t.Helper()
 	if opts.BindAddress == "" {
 		opts.BindAddress = "127.0.0.1"
@@ -135,17 +135,17 @@ func ServeSFUChild(t *testing.T) {
 	if raw == "" {
 		t.Skip("runs only as the child process of livekittest.StartSFU")
 	}
-	var opts livekit.EmbeddedOptions
+	var opts sfu.Options
 	if err := json.Unmarshal([]byte(raw), &opts); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	sfu, err := livekit.StartEmbedded(ctx, opts, slog.New(slog.DiscardHandler))
+	server, err := sfu.Start(ctx, opts, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer sfu.Stop()
+	defer server.Stop()
 	fmt.Println(readyLine)
 	_, _ = io.Copy(io.Discard, os.Stdin)
 }

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	meetlivekit "meet/internal/livekit"
 	"meet/internal/livekit/livekittest"
+	"meet/internal/livekit/sfu"
 )
 
 const (
@@ -18,7 +18,7 @@ const (
 // process (see livekittest.StartSFU), stopped in cleanup.
 func startSFU(t testing.TB) *livekittest.SFU {
 	t.Helper()
-	return livekittest.StartSFU(t, meetlivekit.EmbeddedOptions{
+	return livekittest.StartSFU(t, sfu.Options{
 		APIKey:           testAPIKey,
 		APISecret:        testAPISecret,
 		DepartureTimeout: time.Second,

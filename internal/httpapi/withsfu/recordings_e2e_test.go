@@ -1,4 +1,4 @@
-package httpapi_test
+package withsfu_test
 
 import (
 	"bytes"
@@ -14,10 +14,10 @@ import (
 	"testing"
 	"time"
 
-	"meet/internal/livekit"
 	"meet/internal/livekit/livekittest"
 	"meet/internal/livekit/recorder"
 	"meet/internal/livekit/recorderadapter"
+	"meet/internal/livekit/sfu"
 	"meet/internal/recordings"
 	"meet/internal/rooms"
 	"meet/internal/storage/storagetest"
@@ -34,38 +34,7 @@ const (
 // this process's race detector).
 func startRecSFU(t testing.TB) *livekittest.SFU {
 	t.Helper()
-	return livekittest.StartSFU(t, livekit.EmbeddedOptions{APIKey: recLKKey, APISecret: recLKSecret, DepartureTimeout: time.Second})
-}
-
-// TestLiveKitSFUChild is the child process of startRecSFU.
-func TestLiveKitSFUChild(t *testing.T) { livekittest.ServeSFUChild(t) }
-
-// runWorker runs w until the test ends.
-func runWorker(t testing.TB, w *recordings.Worker) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- w.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(60 * time.Second):
-			t.Error("worker did not stop within 60s")
-		}
-	})
-}
-
-// waitUntil polls cond every 20 ms until it holds or fails the test after d.
-func waitUntil(t testing.TB, d time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", d, what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	return livekittest.StartSFU(t, sfu.Options{APIKey: recLKKey, APISecret: recLKSecret, DepartureTimeout: time.Second})
 }
 
 // firstMediaByte reports whether a media file under dir has data.

@@ -1,4 +1,4 @@
-package httpapi_test
+package withsfu_test
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package livekit
+package sfu
 
 import (
 	"context"
@@ -22,6 +22,11 @@ type slogLogger struct {
 }
 
 var _ lklogger.Logger = slogLogger{}
+
+// NewLogger adapts l to LiveKit's logger interface, for the LiveKit SDKs'
+// SetLogger: their participants log every ICE step, which then go through
+// meet's handler at debug level instead of the standard library's logger.
+func NewLogger(l *slog.Logger) lklogger.Logger { return slogLogger{l} }
 
 func (s slogLogger) log(level slog.Level, msg string, err error, kv []any) {
 	if !s.l.Enabled(context.Background(), level) {

@@ -1,4 +1,4 @@
-package livekit
+package sfu
 
 import (
 	"bytes"

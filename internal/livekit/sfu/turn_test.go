@@ -1,4 +1,4 @@
-package livekit
+package sfu
 
 import (
 	"encoding/json"
@@ -14,15 +14,15 @@ import (
 func TestTURNConfiguration(t *testing.T) {
 	cases := []struct {
 		name string
-		opts EmbeddedOptions
+		opts Options
 		want map[string]any
 	}{
-		{"loopback node", EmbeddedOptions{NodeIP: "127.0.0.1", TURN: TURNOptions{Enabled: true, UDPPort: 3478}},
+		{"loopback node", Options{NodeIP: "127.0.0.1", TURN: TURNOptions{Enabled: true, UDPPort: 3478}},
 			map[string]any{"enabled": true, "udp_port": 3478.0, "bind_addresses": []any{"127.0.0.1"}, "allow_restricted_peer_cidrs": []any{"127.0.0.1/32"}}},
-		{"private node with TLS", EmbeddedOptions{NodeIP: "10.0.0.5", TURN: TURNOptions{Enabled: true, UDPPort: 3478, Domain: "meet.example.org", TCPPort: 41000}},
+		{"private node with TLS", Options{NodeIP: "10.0.0.5", TURN: TURNOptions{Enabled: true, UDPPort: 3478, Domain: "meet.example.org", TCPPort: 41000}},
 			map[string]any{"enabled": true, "udp_port": 3478.0, "bind_addresses": []any{"0.0.0.0"}, "allow_restricted_peer_cidrs": []any{"10.0.0.5/32"},
 				"domain": "meet.example.org", "tls_port": 41000.0, "external_tls": true}},
-		{"public node", EmbeddedOptions{NodeIP: "203.0.113.7", TURN: TURNOptions{Enabled: true, UDPPort: 3478}},
+		{"public node", Options{NodeIP: "203.0.113.7", TURN: TURNOptions{Enabled: true, UDPPort: 3478}},
 			map[string]any{"enabled": true, "udp_port": 3478.0, "bind_addresses": []any{"0.0.0.0"}}},
 	}
 	for _, tc := range cases {

@@ -1,4 +1,4 @@
-package livekit
+package sfu
 
 import (
 	"context"
@@ -20,15 +20,16 @@ import (
 
 // ErrTURNPort reports that the TURN UDP port cannot be bound (another
 // program holds it, or it is privileged).
-var ErrTURNPort = errors.New("livekit: embedded: TURN UDP port unavailable")
+var ErrTURNPort = errors.New("livekit: sfu: TURN UDP port unavailable")
 
-// MinSecretLength is the shortest API secret StartEmbedded accepts.
+// MinSecretLength is the shortest API secret Start accepts (the same rule
+// as livekit.MinSecretLength, which LoadOrCreateSecret follows).
 const MinSecretLength = 32
 
-// EmbeddedOptions configures the in-process SFU. The zero value (plus an
+// Options configures the in-process SFU. The zero value (plus an
 // API key and secret) is loopback-only: signalling on 127.0.0.1, media on
 // the loopback interface, no ICE/TCP listener.
-type EmbeddedOptions struct {
+type Options struct {
 	// BindAddress is where the HTTP/WebSocket API listens; default 127.0.0.1.
 	BindAddress string
 	// Port is the HTTP/WebSocket port; 0 picks a free one.
@@ -48,7 +49,7 @@ type EmbeddedOptions struct {
 	// Default: the loopback interfaces when BindAddress is loopback, else all.
 	Interfaces []string
 	// APIKey and APISecret are the only credentials the SFU accepts; the
-	// secret must be at least MinSecretLength bytes (see LoadOrCreateSecret).
+	// secret must be at least MinSecretLength bytes (see livekit.LoadOrCreateSecret).
 	APIKey    string
 	APISecret string
 	// WebhookURLs receive LiveKit's signed webhooks, signed with the secret of
@@ -61,7 +62,7 @@ type EmbeddedOptions struct {
 	// LiveKit counts both in whole seconds.
 	EmptyTimeout     time.Duration
 	DepartureTimeout time.Duration
-	// StartTimeout bounds how long StartEmbedded waits for the server to
+	// StartTimeout bounds how long Start waits for the server to
 	// run; default 30 s.
 	StartTimeout time.Duration
 	// TURN runs LiveKit's TURN server, for clients whose network blocks
@@ -88,11 +89,11 @@ type TURNOptions struct {
 	TCPPort int
 }
 
-// Embedded is a LiveKit server running inside meet's process. It runs
+// Server is a LiveKit server running inside meet's process. It runs
 // single-node with in-memory state (no Redis).
-type Embedded struct {
+type Server struct {
 	server   *lkservice.LivekitServer
-	opts     EmbeddedOptions
+	opts     Options
 	log      *slog.Logger
 	done     chan error
 	stopOnce sync.Once
@@ -115,11 +116,11 @@ var (
 	loggerOnce     sync.Once
 )
 
-// StartEmbedded starts a LiveKit server and returns once it accepts
+// Start starts a LiveKit server and returns once it accepts
 // connections, or fails when it cannot within opts.StartTimeout or ctx ends.
 // Stop must be called to free its ports. LiveKit's logger is a process-wide
 // global: the first started server's log is used by all.
-func StartEmbedded(ctx context.Context, opts EmbeddedOptions, log *slog.Logger) (*Embedded, error) {
+func Start(ctx context.Context, opts Options, log *slog.Logger) (*Server, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
 		return nil, err
@@ -130,10 +131,10 @@ func StartEmbedded(ctx context.Context, opts EmbeddedOptions, log *slog.Logger) 
 	}
 	conf, err := lkconfig.NewConfig(raw, true, nil, nil)
 	if err != nil {
-		return nil, fmt.Errorf("livekit: embedded config: %w", err)
+		return nil, fmt.Errorf("sfu: config: %w", err)
 	}
 	if err := conf.ValidateKeys(); err != nil {
-		return nil, fmt.Errorf("livekit: embedded keys: %w", err)
+		return nil, fmt.Errorf("sfu: keys: %w", err)
 	}
 	loggerOnce.Do(func() {
 		lklogger.SetLogger(slogLogger{log.With("component", "livekit")}, "livekit")
@@ -141,20 +142,20 @@ func StartEmbedded(ctx context.Context, opts EmbeddedOptions, log *slog.Logger) 
 
 	node, err := lkrouting.NewLocalNode(conf)
 	if err != nil {
-		return nil, fmt.Errorf("livekit: embedded node: %w", err)
+		return nil, fmt.Errorf("sfu: node: %w", err)
 	}
 	prometheusOnce.Do(func() {
 		prometheusErr = lkprometheus.Init(string(node.NodeID()), node.NodeType())
 	})
 	if prometheusErr != nil {
-		return nil, fmt.Errorf("livekit: embedded metrics: %w", prometheusErr)
+		return nil, fmt.Errorf("sfu: metrics: %w", prometheusErr)
 	}
 	server, err := lkservice.InitializeServer(conf, node)
 	if err != nil {
-		return nil, fmt.Errorf("livekit: embedded server: %w", err)
+		return nil, fmt.Errorf("sfu: server: %w", err)
 	}
 
-	e := &Embedded{server: server, opts: opts, log: log, done: make(chan error, 1)}
+	e := &Server{server: server, opts: opts, log: log, done: make(chan error, 1)}
 	go func() { e.done <- server.Start() }()
 
 	timer := time.NewTimer(opts.StartTimeout)
@@ -167,13 +168,13 @@ func StartEmbedded(ctx context.Context, opts EmbeddedOptions, log *slog.Logger) 
 			if err == nil {
 				err = errors.New("stopped before it was running")
 			}
-			return nil, fmt.Errorf("livekit: embedded start: %w", err)
+			return nil, fmt.Errorf("sfu: start: %w", err)
 		case <-ctx.Done():
 			e.abort()
-			return nil, fmt.Errorf("livekit: embedded start: %w", ctx.Err())
+			return nil, fmt.Errorf("sfu: start: %w", ctx.Err())
 		case <-timer.C:
 			e.abort()
-			return nil, fmt.Errorf("livekit: embedded start: not running after %s", opts.StartTimeout)
+			return nil, fmt.Errorf("sfu: start: not running after %s", opts.StartTimeout)
 		case <-tick.C:
 		}
 	}
@@ -187,7 +188,7 @@ func StartEmbedded(ctx context.Context, opts EmbeddedOptions, log *slog.Logger) 
 // Stop shuts the server down without waiting for participants to leave
 // (a graceful LiveKit stop polls every 5 s until rooms empty) and waits
 // until its listeners are closed. It is safe to call more than once.
-func (e *Embedded) Stop() {
+func (e *Server) Stop() {
 	e.stopOnce.Do(func() {
 		e.server.Stop(true)
 		select {
@@ -204,7 +205,7 @@ func (e *Embedded) Stop() {
 // abort stops a server whose start was given up on. LiveKit's Stop is a
 // no-op until the server runs, so it waits (briefly) for either the start to
 // fail or the server to run, and stops it then.
-func (e *Embedded) abort() {
+func (e *Server) abort() {
 	deadline := time.After(5 * time.Second)
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
@@ -226,26 +227,26 @@ func (e *Embedded) abort() {
 
 // WSURL is the WebSocket URL of the server as seen from this host, e.g.
 // ws://127.0.0.1:7880. Browsers elsewhere need the public URL instead.
-func (e *Embedded) WSURL() string { return "ws://" + e.hostPort() }
+func (e *Server) WSURL() string { return "ws://" + e.hostPort() }
 
 // HTTPURL is the server API URL of the server as seen from this host.
-func (e *Embedded) HTTPURL() string { return "http://" + e.hostPort() }
+func (e *Server) HTTPURL() string { return "http://" + e.hostPort() }
 
 // Port is the HTTP/WebSocket port.
-func (e *Embedded) Port() int { return e.opts.Port }
+func (e *Server) Port() int { return e.opts.Port }
 
 // RTCUDPPort is the UDP port media flows through.
-func (e *Embedded) RTCUDPPort() int { return e.opts.RTCUDPPort }
+func (e *Server) RTCUDPPort() int { return e.opts.RTCUDPPort }
 
 // RTCTCPPort is the ICE/TCP port, 0 when disabled.
-func (e *Embedded) RTCTCPPort() int { return e.opts.RTCTCPPort }
+func (e *Server) RTCTCPPort() int { return e.opts.RTCTCPPort }
 
 // TURNUDPPort is the TURN over UDP port, 0 when TURN is off.
-func (e *Embedded) TURNUDPPort() int { return e.opts.TURN.UDPPort }
+func (e *Server) TURNUDPPort() int { return e.opts.TURN.UDPPort }
 
 // TURNTCPAddr is where a TLS terminator forwards TURN over TLS, empty when
 // TURN over TLS is off.
-func (e *Embedded) TURNTCPAddr() string {
+func (e *Server) TURNTCPAddr() string {
 	if e.opts.TURN.TCPPort == 0 {
 		return ""
 	}
@@ -254,21 +255,21 @@ func (e *Embedded) TURNTCPAddr() string {
 
 // turnBind is the address the TURN server binds: loopback for a loopback
 // node (tests, one machine), else every interface.
-func (o EmbeddedOptions) turnBind() string {
+func (o Options) turnBind() string {
 	if ip := net.ParseIP(o.NodeIP); ip != nil && ip.IsLoopback() {
 		return "127.0.0.1"
 	}
 	return "0.0.0.0"
 }
 
-func (e *Embedded) turnHost() string {
+func (e *Server) turnHost() string {
 	if b := e.opts.turnBind(); b != "0.0.0.0" {
 		return b
 	}
 	return "127.0.0.1"
 }
 
-func (e *Embedded) hostPort() string {
+func (e *Server) hostPort() string {
 	host := e.opts.BindAddress
 	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
 		host = "127.0.0.1"
@@ -276,16 +277,16 @@ func (e *Embedded) hostPort() string {
 	return net.JoinHostPort(host, strconv.Itoa(e.opts.Port))
 }
 
-func (o EmbeddedOptions) withDefaults() (EmbeddedOptions, error) {
+func (o Options) withDefaults() (Options, error) {
 	if o.APIKey == "" || len(o.APISecret) < MinSecretLength {
-		return o, fmt.Errorf("livekit: embedded: an API key and a secret of at least %d bytes are required", MinSecretLength)
+		return o, fmt.Errorf("sfu: an API key and a secret of at least %d bytes are required", MinSecretLength)
 	}
 	if o.BindAddress == "" {
 		o.BindAddress = "127.0.0.1"
 	}
 	bindIP := net.ParseIP(o.BindAddress)
 	if bindIP == nil {
-		return o, fmt.Errorf("livekit: embedded: bind address %q is not an IP address", o.BindAddress)
+		return o, fmt.Errorf("sfu: bind address %q is not an IP address", o.BindAddress)
 	}
 	loopback := bindIP.IsLoopback()
 	if o.NodeIP == "" && loopback {
@@ -343,7 +344,7 @@ func (o EmbeddedOptions) withDefaults() (EmbeddedOptions, error) {
 // turnYAML is LiveKit's turn section. Relays to restricted addresses
 // (loopback, private ranges) are refused by LiveKit unless listed; the only
 // one a participant needs is the SFU's own address.
-func (o EmbeddedOptions) turnYAML() map[string]any {
+func (o Options) turnYAML() map[string]any {
 	turn := map[string]any{
 		"enabled":        true,
 		"udp_port":       o.TURN.UDPPort,
@@ -367,7 +368,7 @@ func (o EmbeddedOptions) turnYAML() map[string]any {
 // yaml renders the LiveKit configuration. JSON is valid YAML, so the config
 // is built as typed Go values and decoded by LiveKit in strict mode, which
 // rejects any key it does not know.
-func (o EmbeddedOptions) yaml() (string, error) {
+func (o Options) yaml() (string, error) {
 	rtc := map[string]any{
 		"udp_port":                  strconv.Itoa(o.RTCUDPPort),
 		"tcp_port":                  o.RTCTCPPort,
@@ -402,7 +403,7 @@ func (o EmbeddedOptions) yaml() (string, error) {
 	}
 	b, err := json.Marshal(conf)
 	if err != nil {
-		return "", fmt.Errorf("livekit: embedded config: %w", err)
+		return "", fmt.Errorf("sfu: config: %w", err)
 	}
 	return string(b), nil
 }
@@ -428,20 +429,20 @@ func loopbackInterfaces() []string {
 
 // freePort asks the OS for a free port on host. The port is released before
 // LiveKit binds it, so another process could take it in between; on a
-// collision StartEmbedded fails and can be retried.
+// collision Start fails and can be retried.
 func freePort(network, host string) (int, error) {
 	addr := net.JoinHostPort(host, "0")
 	if network == "udp" {
 		c, err := net.ListenPacket("udp", addr)
 		if err != nil {
-			return 0, fmt.Errorf("livekit: embedded: pick a UDP port: %w", err)
+			return 0, fmt.Errorf("sfu: pick a UDP port: %w", err)
 		}
 		defer c.Close()
 		return c.LocalAddr().(*net.UDPAddr).Port, nil
 	}
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
-		return 0, fmt.Errorf("livekit: embedded: pick a TCP port: %w", err)
+		return 0, fmt.Errorf("sfu: pick a TCP port: %w", err)
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil

@@ -1,4 +1,4 @@
-package httpapi_test
+package withsfu_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"meet/internal/httpapi"
 	"meet/internal/livekit"
 	"meet/internal/livekit/livekittest"
+	"meet/internal/livekit/sfu"
 	"meet/internal/rooms"
 	"meet/internal/storage/storagetest"
 )
@@ -34,7 +35,7 @@ func joinToken(t *testing.T, cl *apiClient, roomID, query string) string {
 // mutes the guest's microphone (muted at the SFU and on both clients) and
 // narrows what the guest may publish.
 func TestInCallActionsReachTheSFU(t *testing.T) {
-	sfu := livekittest.StartSFU(t, livekit.EmbeddedOptions{APIKey: lkKey, APISecret: lkSecret, DepartureTimeout: time.Second})
+	sfu := livekittest.StartSFU(t, sfu.Options{APIKey: lkKey, APISecret: lkSecret, DepartureTimeout: time.Second})
 	client := livekit.NewClient(livekit.ClientOptions{URL: sfu.HTTPURL(), APIKey: lkKey, APISecret: lkSecret})
 	env := newAPIEnv(t, storagetest.SQLite, withDeps(func(d *httpapi.Deps) {
 		d.InCall = livekit.NewCallControl(client)
