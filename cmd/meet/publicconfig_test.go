@@ -152,3 +152,20 @@ func TestPublicConfigConfigured(t *testing.T) {
 		t.Fatalf("config/ (-want +got):\n%s", diff)
 	}
 }
+
+// TestServerAnalyticsKeyStaysOnTheServer checks that turning on the
+// server's analytics (MEET_ANALYTICS_POSTHOG_*) leaves config/'s analytics
+// at the reference's empty {}: the front end loads no analytics script unless
+// MEET_FRONTEND_ANALYTICS says so, and the key is never handed to browsers.
+func TestServerAnalyticsKeyStaysOnTheServer(t *testing.T) {
+	md := &media{publicURL: "ws://localhost:8080", embedded: &livekit.Embedded{}}
+	env := map[string]string{"MEET_ANALYTICS_POSTHOG_KEY": "phc_server_only", "MEET_ANALYTICS_POSTHOG_HOST": "https://posthog.example.org"}
+	got := configDoc(t, env, md, httpapi.Deps{})
+	if diff := cmp.Diff(map[string]any{}, got["analytics"]); diff != "" {
+		t.Errorf("config/ analytics (-want +got):\n%s", diff)
+	}
+	b, _ := json.Marshal(got)
+	if bytes.Contains(b, []byte("phc_server_only")) || bytes.Contains(b, []byte("posthog.example.org")) {
+		t.Errorf("config/ carries the server's analytics settings: %s", b)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/redis/go-redis/v9"
 
+	"meet/internal/analytics"
 	"meet/internal/auth"
 	"meet/internal/auth/local"
 	"meet/internal/auth/oidc"
@@ -141,6 +142,17 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		return err
 	}
 	loops = append(loops, wireClientAPI(cfg, &deps, rdb, tokens)...)
+	if cfg.Analytics.Enabled() {
+		ph, err := analytics.NewPostHog(analytics.Options{
+			APIKey: cfg.Analytics.PostHogKey, Host: cfg.Analytics.PostHogHost, Registerer: registry, Log: log,
+		})
+		if err != nil {
+			return err
+		}
+		// Run sends in the background and, once the loops are stopped at
+		// shutdown (after the last request), flushes within its FlushTimeout.
+		deps.Analytics, loops = ph, append(loops, ph.Run)
+	}
 	wireExternalAPI(cfg, &deps, db, roomSvc, secretKey)
 	deps.PublicConfig = publicConfig(cfg, md, deps)
 	api, err := httpapi.New(deps)

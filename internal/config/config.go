@@ -42,6 +42,8 @@ type Config struct {
 	Frontend Frontend
 	// External configures the external API for applications.
 	External External
+	// Analytics sends the server's product analytics events.
+	Analytics Analytics
 
 	// raw keeps each setting's text as loaded, for String.
 	raw map[string]string

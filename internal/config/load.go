@@ -132,6 +132,7 @@ func (c *Config) Validate() error {
 	c.validateTLS(bad)
 	c.validateClient(bad)
 	c.validateExternal(bad)
+	c.validateAnalytics(bad)
 	return errors.Join(errs...)
 }
 

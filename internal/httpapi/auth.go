@@ -167,7 +167,7 @@ func (s *Server) handleCallback() http.Handler {
 // startSession signs userID in: the browser's current session (pre-login or
 // another user's) is deleted and a new one, with a new id and CSRF token,
 // takes its place. The sign-in is logged with the user's anonymised e-mail,
-// never the address, for usage analytics.
+// never the address, and identified to analytics the same way.
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *users.User, values map[string]string) error {
 	ctx := r.Context()
 	if old, ok := sessionFrom(ctx); ok {
@@ -183,6 +183,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *users.U
 	}
 	s.log.InfoContext(ctx, "signed in", "user_id", u.ID, "method", values[authMethod],
 		"email_anonymized", users.AnonymizedEmail(s.AnalyticsKey, u.Email), "request_id", requestIDFrom(ctx))
+	s.identify(u)
 	s.setCookie(w, SessionCookie, sess.ID, s.SessionTTL, true)
 	s.setCookie(w, CSRFCookie, csrf, s.SessionTTL, false)
 	w.Header().Set("Cache-Control", "no-store")
@@ -203,6 +204,7 @@ func (s *Server) handleLogout() http.Handler {
 			if err := s.sessions.Delete(ctx, sess.ID); err != nil && !apperr.Is(err, apperr.NotFound) {
 				return err
 			}
+			s.track(ctx, eventSignedOut, nil)
 		}
 		s.clearCookie(w, SessionCookie, true)
 		s.clearCookie(w, CSRFCookie, false)

@@ -143,6 +143,9 @@ func (s *Server) handleEnter() http.Handler {
 		if err := s.Lobby.Decide(r.Context(), auth.FromContext(r.Context()), r.PathValue("id"), d); err != nil {
 			return err
 		}
+		if d.AllowEntry != nil && *d.AllowEntry {
+			s.track(r.Context(), eventLobbyAdmitted, map[string]any{"room_id": r.PathValue("id")})
+		}
 		writeJSON(w, http.StatusOK, map[string]string{"message": lobby.UpdatedMessage})
 		return nil
 	})

@@ -88,6 +88,11 @@ func (s *Server) handleRoomRetrieve() http.Handler {
 		if err != nil {
 			return err
 		}
+		if v.LiveKit != nil && v.Registered() {
+			s.track(r.Context(), eventTokenIssued, map[string]any{
+				"room_id": v.Room.ID, "slug": v.Room.Slug, "access_level": v.Room.AccessLevel,
+			})
+		}
 		writeJSON(w, http.StatusOK, roomJSON(v))
 		return nil
 	})
@@ -155,6 +160,9 @@ func (s *Server) handleRoomCreate() http.Handler {
 		if withCallback {
 			s.rememberCreation(r, cbID, v.Room.Slug)
 		}
+		s.track(r.Context(), eventRoomCreated, map[string]any{
+			"room_id": v.Room.ID, "access_level": v.Room.AccessLevel, "from_callback": withCallback,
+		})
 		writeJSON(w, http.StatusCreated, roomJSON(v))
 		return nil
 	})

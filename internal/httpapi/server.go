@@ -56,8 +56,11 @@ type Deps struct {
 	LiveKitSignal http.Handler
 	// SessionTTL is how long a sign-in lasts.
 	SessionTTL time.Duration
-	// AnalyticsKey keys the anonymised e-mail addresses written to sign-in logs.
+	// AnalyticsKey keys the anonymised e-mail addresses of sign-in logs and
+	// analytics.
 	AnalyticsKey []byte
+	// Analytics records product analytics events (nil: none are recorded).
+	Analytics Analytics
 	// TrustedOrigins may send cross-origin unsafe requests (besides PublicURL).
 	TrustedOrigins []string
 	// BodyTimeout is how long a client may take to send a request body
@@ -150,6 +153,9 @@ func New(d Deps) (*Server, error) {
 	}
 	if d.SessionTTL == 0 {
 		d.SessionTTL = 12 * time.Hour
+	}
+	if d.Analytics == nil {
+		d.Analytics = noAnalytics{}
 	}
 	if d.PublicURL == nil {
 		d.PublicURL = &url.URL{Scheme: "http", Host: "localhost:8080"}
