@@ -40,8 +40,9 @@ var notBuilt []byte
 // browser may connect to, typically the LiveKit URL; http(s) and ws(s)
 // variants of each origin are both allowed because livekit-client validates
 // over HTTP before opening its WebSocket. With no connectSrc any ws:/wss:
-// origin is allowed.
-func Handler(devDir string, log *slog.Logger, connectSrc ...string) http.Handler {
+// origin is allowed. frameAncestors are the origins (validated by
+// MEET_FRAME_ANCESTORS) whose pages may embed the app; none by default.
+func Handler(devDir string, log *slog.Logger, frameAncestors []string, connectSrc ...string) http.Handler {
 	var files fs.FS
 	if devDir != "" {
 		files = os.DirFS(devDir)
@@ -56,7 +57,7 @@ func Handler(devDir string, log *slog.Logger, connectSrc ...string) http.Handler
 		files:   files,
 		dev:     devDir != "",
 		log:     log,
-		csp:     contentSecurityPolicy(connectSrc, log),
+		csp:     contentSecurityPolicy(connectSrc, frameAncestors, log),
 		etagMap: map[string]string{},
 	}
 }
@@ -76,7 +77,7 @@ type server struct {
 // file bundled by Vite, and React sets style props through the CSSOM, which
 // CSP does not govern. livekit-client only spawns a worker for end-to-end
 // encryption, which we do not use, so there is no worker-src.
-func contentSecurityPolicy(connectSrc []string, log *slog.Logger) string {
+func contentSecurityPolicy(connectSrc, frameAncestors []string, log *slog.Logger) string {
 	connect := []string{"'self'"}
 	seen := map[string]bool{}
 	add := func(s string) {
@@ -105,6 +106,10 @@ func contentSecurityPolicy(connectSrc []string, log *slog.Logger) string {
 	if len(connect) == 1 {
 		connect = append(connect, "ws:", "wss:")
 	}
+	ancestors := "'none'"
+	if len(frameAncestors) > 0 {
+		ancestors = strings.Join(frameAncestors, " ")
+	}
 	return strings.Join([]string{
 		"default-src 'self'",
 		"script-src 'self'",
@@ -116,7 +121,7 @@ func contentSecurityPolicy(connectSrc []string, log *slog.Logger) string {
 		"object-src 'none'",
 		"base-uri 'self'",
 		"form-action 'self'",
-		"frame-ancestors 'none'",
+		"frame-ancestors " + ancestors,
 	}, "; ")
 }
 

@@ -35,7 +35,7 @@ func devTree(t *testing.T) string {
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 func TestHandlerRoutes(t *testing.T) {
-	h := Handler(devTree(t), quietLog())
+	h := Handler(devTree(t), quietLog(), nil)
 	tests := []struct {
 		name, method, path string
 		wantStatus         int
@@ -91,7 +91,7 @@ func TestHandlerRoutes(t *testing.T) {
 }
 
 func TestHandlerConditionalGet(t *testing.T) {
-	h := Handler(devTree(t), quietLog())
+	h := Handler(devTree(t), quietLog(), nil)
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/assets/index-abc.js", nil))
 	etag := rec.Header().Get("ETag")
@@ -108,7 +108,7 @@ func TestHandlerConditionalGet(t *testing.T) {
 }
 
 func TestHandlerEmbedded(t *testing.T) {
-	h := Handler("", quietLog())
+	h := Handler("", quietLog(), nil)
 	for _, p := range []string{"/", "/some-room-slug"} {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest("GET", p, nil))
@@ -131,7 +131,7 @@ func TestContentSecurityPolicy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			csp := contentSecurityPolicy(tt.connect, quietLog())
+			csp := contentSecurityPolicy(tt.connect, nil, quietLog())
 			if !strings.Contains(csp, tt.wantConnect) {
 				t.Errorf("csp = %q, want %q", csp, tt.wantConnect)
 			}
@@ -148,10 +148,17 @@ func TestContentSecurityPolicy(t *testing.T) {
 }
 
 func TestHandlerWithoutBuildExplainsHowToBuild(t *testing.T) {
-	h := Handler(t.TempDir(), quietLog()) // an empty folder: no index.html
+	h := Handler(t.TempDir(), quietLog(), nil) // an empty folder: no index.html
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/team-meeting", nil))
 	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "make web") || rec.Header().Get("Cache-Control") != "no-cache" {
 		t.Errorf("status %d, cache %q, body %.120q", rec.Code, rec.Header().Get("Cache-Control"), rec.Body.String())
+	}
+}
+
+func TestContentSecurityPolicyFrameAncestors(t *testing.T) {
+	csp := contentSecurityPolicy(nil, []string{"https://app.example.org", "https://*.example.net"}, quietLog())
+	if !strings.Contains(csp, "frame-ancestors https://app.example.org https://*.example.net") || strings.Contains(csp, "frame-ancestors 'none'") {
+		t.Errorf("csp = %q, want the two origins as frame-ancestors", csp)
 	}
 }

@@ -116,11 +116,11 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	deps := httpapi.Deps{
-		Log: log, PublicURL: publicURL, Rooms: roomSvc, Users: db, Sessions: sessions, AnalyticsKey: []byte(secretKey),
+		Log: log, PublicURL: publicURL, FrameAncestors: cfg.HTTP.FrameAncestors, Rooms: roomSvc, Users: db, Sessions: sessions, AnalyticsKey: []byte(secretKey),
 		Registry: registry, SessionTTL: cfg.Session.TTL, LiveKitWebhook: webhooks, BodyTimeout: cfg.HTTP.BodyTimeout,
 		LiveKitSignal: md.proxy, Lobby: lobbySvc, Participants: lkClient,
 		Ready: readiness(db, rdb, lkClient),
-		Web:   web.Handler(cfg.WebDir, log, md.publicURL),
+		Web:   web.Handler(cfg.WebDir, log, cfg.HTTP.FrameAncestors, md.publicURL),
 	}
 	deps.LobbyStreamsPerClient = offIfZero(cfg.Lobby.StreamsPerClient)
 	deps.InCall, deps.LiveKitTokens = livekit.NewCallControl(lkClient), livekit.NewTokenVerifier(md.apiKey, md.apiSecret)

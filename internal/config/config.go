@@ -54,6 +54,9 @@ type HTTP struct {
 	BodyTimeout       time.Duration // time to send a request body
 	IdleTimeout       time.Duration // keep-alive connection without a request
 	MaxConnsPerClient int           // open connections per client address (0: no limit)
+	// FrameAncestors are the origins whose pages may embed meet in an
+	// iframe (empty: none may).
+	FrameAncestors []string
 }
 
 // Rooms are the room rules of the instance.

@@ -133,6 +133,7 @@ func (c *Config) Validate() error {
 	c.validateClient(bad)
 	c.validateExternal(bad)
 	c.validateAnalytics(bad)
+	c.validateEmbedding(bad)
 	return errors.Join(errs...)
 }
 

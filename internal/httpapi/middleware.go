@@ -129,12 +129,18 @@ func (s *Server) observe(next http.Handler) http.Handler {
 }
 
 // securityHeaders sets the headers every response carries.
-func securityHeaders(next http.Handler) http.Handler {
+// X-Frame-Options forbids framing unless embedding is on: then the web
+// front end's CSP frame-ancestors names who may frame it, and no
+// X-Frame-Options is sent, as it cannot name origins (and browsers that know
+// frame-ancestors ignore it anyway).
+func securityHeaders(next http.Handler, embeddable bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
-		h.Set("X-Frame-Options", "DENY")
+		if !embeddable {
+			h.Set("X-Frame-Options", "DENY")
+		}
 		next.ServeHTTP(w, r)
 	})
 }
@@ -234,11 +240,11 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 }
 
 // setCookie sets a cookie scoped to the whole site; Secure follows the public
-// URL's scheme. maxAge 0 makes a browser-session cookie.
+// URL's scheme, SameSite is Lax, or None when embedding is on over https. maxAge 0 makes a browser-session cookie.
 func (s *Server) setCookie(w http.ResponseWriter, name, value string, maxAge time.Duration, httpOnly bool) {
 	c := &http.Cookie{
 		Name: name, Value: value, Path: "/", HttpOnly: httpOnly,
-		Secure: s.secureCookies, SameSite: http.SameSiteLaxMode,
+		Secure: s.secureCookies, SameSite: s.sameSite,
 	}
 	if maxAge > 0 {
 		c.MaxAge = int(maxAge / time.Second)
@@ -249,7 +255,7 @@ func (s *Server) setCookie(w http.ResponseWriter, name, value string, maxAge tim
 
 func (s *Server) clearCookie(w http.ResponseWriter, name string, httpOnly bool) {
 	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, HttpOnly: httpOnly,
-		Secure: s.secureCookies, SameSite: http.SameSiteLaxMode})
+		Secure: s.secureCookies, SameSite: s.sameSite})
 }
 
 // itoa is strconv.Itoa, short for building messages.

@@ -61,6 +61,10 @@ type Deps struct {
 	AnalyticsKey []byte
 	// Analytics records product analytics events (nil: none are recorded).
 	Analytics Analytics
+	// FrameAncestors are the origins whose pages may embed meet (empty:
+	// framing is forbidden, X-Frame-Options: DENY). When set, and PublicURL
+	// is https, cookies are SameSite=None so that they work in the iframe.
+	FrameAncestors []string
 	// TrustedOrigins may send cross-origin unsafe requests (besides PublicURL).
 	TrustedOrigins []string
 	// BodyTimeout is how long a client may take to send a request body
@@ -142,8 +146,10 @@ type Server struct {
 	patterns      []string // every route pattern, in routes.go's order
 	handler       http.Handler
 	secureCookies bool
-	streams       streams
-	lobbyStreams  streamCounter
+	// sameSite is the cookies' SameSite: Lax, or None when embedded over https.
+	sameSite     http.SameSite
+	streams      streams
+	lobbyStreams streamCounter
 }
 
 // New builds the server and its routes.
@@ -166,7 +172,12 @@ func New(d Deps) (*Server, error) {
 	}
 	s := &Server{
 		Deps: d, log: d.Log, sessions: d.Sessions, users: d.Users, metrics: m,
-		mux: http.NewServeMux(), secureCookies: d.PublicURL.Scheme == "https",
+		mux: http.NewServeMux(), secureCookies: d.PublicURL.Scheme == "https", sameSite: http.SameSiteLaxMode,
+	}
+	if len(d.FrameAncestors) > 0 && s.secureCookies {
+		// A cookie set in a third-party iframe is only sent back if it is
+		// SameSite=None, which browsers accept only with Secure.
+		s.sameSite = http.SameSiteNoneMode
 	}
 	s.routes()
 	cop := http.NewCrossOriginProtection()
@@ -183,7 +194,7 @@ func New(d Deps) (*Server, error) {
 	h = s.csrf(h)
 	h = s.authenticate(h)
 	h = cop.Handler(h)
-	h = securityHeaders(h)
+	h = securityHeaders(h, len(d.FrameAncestors) > 0)
 	h = bodyDeadline(h, d.BodyTimeout)
 	s.handler = s.observe(h)
 	return s, nil
