@@ -71,6 +71,7 @@ func permissionMatrix() []permRow {
 		{pattern: "GET /metrics", want: all(s200), why: "public on the API listener; serve it on its own listener to hide it"},
 
 		// Configuration and users
+		{pattern: "GET " + v + "/openapi.json", want: all(s200), why: "the API's description is public"},
 		{pattern: "GET " + v + "/config/{$}", want: all(s200)},
 		{pattern: "GET " + v + "/users/me/{$}", want: statuses{s401, s200, s200, s200, s200, s401, s401}},
 		{pattern: "GET " + v + "/users/{$}", want: statuses{s401, s200, s200, s200, s200, s401, s401}},

@@ -21,6 +21,7 @@ func (s *Server) routes() {
 	m.Handle("GET /metrics", promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}))
 
 	// Configuration and users
+	m.Handle("GET "+api+"/openapi.json", s.handleOpenAPI(s.openAPI))
 	m.Handle("GET "+api+"/config/{$}", s.handleConfig())
 	m.Handle("GET "+api+"/users/me/{$}", s.handleUserMe())
 	m.Handle("GET "+api+"/users/{$}", s.throttleUser("user_lookup", userLookupPerMinute, time.Minute, s.handleUserList()))

@@ -150,6 +150,7 @@ type Server struct {
 	sameSite     http.SameSite
 	streams      streams
 	lobbyStreams streamCounter
+	openAPI      []byte // the OpenAPI document, built once
 }
 
 // New builds the server and its routes.
@@ -178,6 +179,9 @@ func New(d Deps) (*Server, error) {
 		// A cookie set in a third-party iframe is only sent back if it is
 		// SameSite=None, which browsers accept only with Secure.
 		s.sameSite = http.SameSiteNoneMode
+	}
+	if s.openAPI, err = OpenAPIDocument(openAPIFragments, d.PublicURL); err != nil {
+		return nil, err
 	}
 	s.routes()
 	cop := http.NewCrossOriginProtection()
