@@ -260,3 +260,25 @@ func TestAnalyticsServiceDownLosesNothing(t *testing.T) {
 		delete(created, id)
 	}
 }
+
+// TestAnalyticsIdentifyAtOIDCSignIn checks the OIDC callback identifies the
+// user, at sign-up (first sign-in, the user is created) and at each later
+// sign-in, with the anonymised e-mail and never the address.
+func TestAnalyticsIdentifyAtOIDCSignIn(t *testing.T) {
+	capture := newCaptureServer(t, "ok")
+	ph := startPostHog(t, capture)
+	env := newSignInEnv(t, func(d *httpapi.Deps) { d.Analytics, d.AnalyticsKey = ph, []byte(analyticsTestKey) })
+	for _, attempt := range []string{"sign-up", "sign-in"} {
+		env.login(newBrowser(t), "/", "carol")
+		u, err := env.db.UserByEmail(context.Background(), "carol@example.com")
+		if err != nil {
+			t.Fatalf("%s: %v", attempt, err)
+		}
+		expectEvent(t, capture, capturedEvent{Event: "$identify", DistinctID: u.ID, Properties: map[string]any{
+			"$lib": "meet", "$set": map[string]any{"email_anonymized": users.AnonymizedEmail([]byte(analyticsTestKey), "carol@example.com")},
+		}})
+	}
+	if strings.Contains(capture.body(), "carol@example.com") {
+		t.Errorf("the e-mail address reached the analytics service:\n%s", capture.body())
+	}
+}

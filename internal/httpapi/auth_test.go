@@ -33,7 +33,8 @@ type signInEnv struct {
 
 // newSignInEnv starts meet (OIDC on, local accounts on) and the npm
 // oidc-provider wired to each other.
-func newSignInEnv(t *testing.T) *signInEnv {
+// more edits the server's dependencies further.
+func newSignInEnv(t *testing.T, more ...func(d *httpapi.Deps)) *signInEnv {
 	t.Helper()
 	env := &signInEnv{db: storagetest.Open(t), logoutTokens: make(chan string, 16)}
 	var handler http.Handler = http.NotFoundHandler()
@@ -66,6 +67,9 @@ func newSignInEnv(t *testing.T) *signInEnv {
 		d.OIDC = rp
 		d.OIDCUsers = oidc.NewUsers(env.db, oidc.UserPolicy{CreateUser: true}, nil)
 		d.ReturnToAllowedHosts = []string{"app.example"}
+		for _, f := range more {
+			f(d)
+		}
 	}, env.rp.URL)
 	mu.Lock()
 	handler = srv
