@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"meet/internal/analytics"
+	"meet/internal/applications"
 	"meet/internal/auth/local"
 	"meet/internal/cache"
 	"meet/internal/httpapi"
@@ -279,6 +280,29 @@ func TestAnalyticsIdentifyAtOIDCSignIn(t *testing.T) {
 		}})
 	}
 	if strings.Contains(capture.body(), "carol@example.com") {
+		t.Errorf("the e-mail address reached the analytics service:\n%s", capture.body())
+	}
+}
+
+// TestAnalyticsExternalRoomCreated checks a room created through the
+// external API is recorded as the reference records it, for the user the
+// application acts for, without the user's e-mail address.
+func TestAnalyticsExternalRoomCreated(t *testing.T) {
+	capture := newCaptureServer(t, "ok")
+	ph := startPostHog(t, capture)
+	ee := newExtEnv(t, storagetest.SQLite, applications.Options{}, func(d *httpapi.Deps) { d.Analytics = ph })
+	user := ee.newUser(t, "erin")
+	clientID, secret := ee.addApp(t, allScopes)
+	r := ee.ext(t, http.MethodPost, "/rooms/", ee.token(t, clientID, secret, user.Email), map[string]any{})
+	if r.status != http.StatusCreated {
+		t.Fatalf("external create = %d %s", r.status, r.body)
+	}
+	room := r.decoded(t).(map[string]any)
+	expectEvent(t, capture, capturedEvent{Event: "room_created", DistinctID: user.ID, Properties: map[string]any{
+		"$lib": "meet", "room_id": room["id"], "access_level": room["access_level"], "external_api": true,
+		"client_id": clientID, "auth_method": "application",
+	}})
+	if strings.Contains(capture.body(), user.Email) {
 		t.Errorf("the e-mail address reached the analytics service:\n%s", capture.body())
 	}
 }

@@ -109,11 +109,18 @@ func (s *Server) handleExternalRoomCreate() http.Handler {
 		if err != nil {
 			return err
 		}
-		room, err := s.External.CreateRoom(r.Context(), delegationFrom(r.Context()),
-			applications.RoomInput{AccessLevel: level, Configuration: cfg})
+		d := delegationFrom(r.Context())
+		room, err := s.External.CreateRoom(r.Context(), d, applications.RoomInput{AccessLevel: level, Configuration: cfg})
 		if err != nil {
 			return err
 		}
+		// The reference's properties, without its $set of the user's e-mail
+		// address: no address leaves meet. Application tokens are the only
+		// way in, hence auth_method.
+		s.Analytics.Track(d.User.ID, eventRoomCreated, map[string]any{
+			"room_id": room.ID, "access_level": room.AccessLevel, "external_api": true,
+			"client_id": d.ClientID, "auth_method": "application",
+		})
 		writeJSON(w, http.StatusCreated, s.externalRoomJSON(room))
 		return nil
 	})
