@@ -158,7 +158,7 @@ func TestPublicConfigConfigured(t *testing.T) {
 // at the reference's empty {}: the front end loads no analytics script unless
 // MEET_FRONTEND_ANALYTICS says so, and the key is never handed to browsers.
 func TestServerAnalyticsKeyStaysOnTheServer(t *testing.T) {
-	md := &media{publicURL: "ws://localhost:8080", embedded: &livekit.Embedded{}}
+	md := &media{publicURL: "ws://localhost:8080", embedded: &sfu.Server{}}
 	env := map[string]string{"MEET_ANALYTICS_POSTHOG_KEY": "phc_server_only", "MEET_ANALYTICS_POSTHOG_HOST": "https://posthog.example.org"}
 	got := configDoc(t, env, md, httpapi.Deps{})
 	if diff := cmp.Diff(map[string]any{}, got["analytics"]); diff != "" {
