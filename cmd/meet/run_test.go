@@ -206,12 +206,12 @@ func TestTwoGuestsMeetInAnUnregisteredRoom(t *testing.T) {
 }
 
 func TestServeHelpListsSettingsAndSucceeds(t *testing.T) {
-	var stderr strings.Builder
-	if err := run(context.Background(), []string{"serve", "--help"}, func(string) string { return "" }, nil, io.Discard, &stderr); err != nil {
+	var stdout strings.Builder
+	if err := run(context.Background(), []string{"serve", "--help"}, func(string) string { return "" }, nil, &stdout, io.Discard); err != nil {
 		t.Fatalf("serve --help = %v, want success", err)
 	}
-	for _, want := range []string{"-addr", "MEET_ADDR", `default ":8080"`, "MEET_DATABASE_URL", "MEET_LIVEKIT_URL", "MEET_OIDC_ISSUER"} {
-		if !strings.Contains(stderr.String(), want) {
+	for _, want := range []string{"-addr", "MEET_ADDR", ":8080", "MEET_DATABASE_URL", "MEET_LIVEKIT_URL", "MEET_OIDC_ISSUER"} {
+		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("help lacks %q", want)
 		}
 	}
