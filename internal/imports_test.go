@@ -26,6 +26,7 @@ var allowed = map[string][]string{
 	"applications": {"meet/internal/apperr", "meet/internal/auth", "meet/internal/rooms", "meet/internal/users",
 		"github.com/golang-jwt/jwt/v5"},
 	"recordings": {"meet/internal/apperr", "meet/internal/auth", "meet/internal/mail", "meet/internal/rooms", "meet/internal/users"},
+	"files":      {"meet/internal/apperr", "meet/internal/auth"},
 }
 
 func imports(t *testing.T, dir string, withTests bool) map[string][]string {

@@ -38,7 +38,13 @@ func wireExternalAPI(cfg *config.Config, deps *httpapi.Deps, db *storage.DB, roo
 // key, so that the same secret never signs two kinds of thing (lobby
 // cookies, media URLs) and every replica derives the same key.
 func tokenSigningKey(secretKey string) []byte {
+	return derivedKey(secretKey, "meet external API delegated tokens")
+}
+
+// derivedKey is the key of one purpose, derived from the instance secret
+// key: HMAC-SHA256(secret, purpose).
+func derivedKey(secretKey, purpose string) []byte {
 	m := hmac.New(sha256.New, []byte(secretKey))
-	m.Write([]byte("meet external API delegated tokens"))
+	m.Write([]byte(purpose))
 	return m.Sum(nil)
 }

@@ -20,9 +20,14 @@ func publicConfig(cfg *config.Config, md *media, deps httpapi.Deps) *httpapi.Pub
 			ExpirationDays: positive(cfg.Recorder.ExpirationDays),
 			MaxDuration:    positive(int(cfg.Recorder.MaxDuration.Milliseconds())),
 		},
-		BackgroundImage: httpapi.DefaultBackgroundImage,
-		Resource:        httpapi.ResourceConfig{DefaultAccessLevel: rooms.AccessLevel(cfg.Rooms.DefaultAccessLevel)},
-		Diagnostics:     httpapi.DiagnosticsConfig{ConnectionTestEnabled: cfg.ConnectionTest.Enabled},
+		BackgroundImage: httpapi.BackgroundImageConfig{
+			UploadIsEnabled: cfg.Files.UploadEnabled, MaxCountByUser: cfg.Files.BackgroundImage.MaxCountByUser,
+			MaxSize:           cfg.Files.BackgroundImage.MaxSize,
+			AllowedExtensions: slices.Clone(cfg.Files.BackgroundImage.AllowedExtensions),
+			AllowedMimetypes:  slices.Clone(cfg.Files.BackgroundImage.AllowedMimetypes),
+		},
+		Resource:    httpapi.ResourceConfig{DefaultAccessLevel: rooms.AccessLevel(cfg.Rooms.DefaultAccessLevel)},
+		Diagnostics: httpapi.DiagnosticsConfig{ConnectionTestEnabled: cfg.ConnectionTest.Enabled},
 		LiveKit: httpapi.LiveKitConfig{
 			URL:                          md.publicURL,
 			ForceWSSProtocol:             cfg.LiveKit.ForceWSSProtocol,

@@ -154,6 +154,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		deps.Analytics, loops = ph, append(loops, ph.Run)
 	}
 	wireExternalAPI(cfg, &deps, db, roomSvc, secretKey)
+	wireFiles(cfg, &deps, db, rs, secretKey, log)
 	deps.PublicConfig = publicConfig(cfg, md, deps)
 	api, err := httpapi.New(deps)
 	if err != nil {

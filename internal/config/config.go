@@ -44,6 +44,8 @@ type Config struct {
 	External External
 	// Analytics sends the server's product analytics events.
 	Analytics Analytics
+	// Files configures uploaded files (custom virtual backgrounds).
+	Files Files
 
 	// raw keeps each setting's text as loaded, for String.
 	raw map[string]string

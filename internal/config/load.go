@@ -134,6 +134,7 @@ func (c *Config) Validate() error {
 	c.validateExternal(bad)
 	c.validateAnalytics(bad)
 	c.validateEmbedding(bad)
+	c.validateFiles(bad)
 	return errors.Join(errs...)
 }
 

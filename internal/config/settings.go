@@ -198,4 +198,4 @@ var settings = append([]setting{
 	{env: "MEET_SMTP_PASSWORD", def: "", help: "SMTP password", secret: true, apply: str(func(c *Config) *string { return &c.Recorder.SMTPPassword })},
 	{env: "MEET_BRAND_NAME", def: "Meet", help: "product name in e-mails", apply: str(func(c *Config) *string { return &c.Recorder.BrandName })},
 	{env: "MEET_SUPPORT_EMAIL", def: "", help: "support address shown in e-mails", apply: str(func(c *Config) *string { return &c.Recorder.SupportEmail })},
-}, slices.Concat(clientSettings, externalSettings, analyticsSettings, embeddingSettings)...)
+}, slices.Concat(clientSettings, externalSettings, analyticsSettings, embeddingSettings, filesSettings)...)

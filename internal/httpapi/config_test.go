@@ -12,12 +12,13 @@ import (
 func TestConfig(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e storagetest.Engine) {
 		cfg := &httpapi.PublicConfig{
-			LanguageCode:    "en-us",
-			Recording:       httpapi.RecordingConfig{AvailableModes: []string{"screen_recording"}},
-			BackgroundImage: httpapi.DefaultBackgroundImage,
-			Resource:        httpapi.ResourceConfig{DefaultAccessLevel: "trusted"},
-			LiveKit:         httpapi.LiveKitConfig{URL: lkURL, DefaultSources: []string{"camera"}},
-			Frontend:        config.Frontend{Analytics: []byte(`{"k":1}`), Support: []byte(`{}`), Feedback: []byte(`{}`), MaxParticipantsForSound: 5},
+			LanguageCode: "en-us",
+			Recording:    httpapi.RecordingConfig{AvailableModes: []string{"screen_recording"}},
+			BackgroundImage: httpapi.BackgroundImageConfig{MaxCountByUser: 10, MaxSize: 2 << 20,
+				AllowedExtensions: []string{".jpeg", ".jpg", ".png"}, AllowedMimetypes: []string{"image/jpeg", "image/png"}},
+			Resource: httpapi.ResourceConfig{DefaultAccessLevel: "trusted"},
+			LiveKit:  httpapi.LiveKitConfig{URL: lkURL, DefaultSources: []string{"camera"}},
+			Frontend: config.Frontend{Analytics: []byte(`{"k":1}`), Support: []byte(`{}`), Feedback: []byte(`{}`), MaxParticipantsForSound: 5},
 		}
 		doc := map[string]any{
 			"LANGUAGE_CODE": "en-us",

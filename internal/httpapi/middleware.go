@@ -203,7 +203,10 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 		sess, hasSession := sessionFrom(r.Context())
 		// The external API ignores sessions (only its bearer tokens count),
 		// so a cookie sent along there cannot be ridden.
-		if !p.Authenticated() || !hasSession || strings.HasPrefix(r.URL.Path, externalPrefix+"/") {
+		// A file upload's signed URL is its own credential, which another
+		// site cannot know, and clients PUT to it as to a presigned S3 URL,
+		// without a CSRF header.
+		if !p.Authenticated() || !hasSession || strings.HasPrefix(r.URL.Path, externalPrefix+"/") || isSignedUpload(r) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -260,3 +263,11 @@ func (s *Server) clearCookie(w http.ResponseWriter, name string, httpOnly bool) 
 
 // itoa is strconv.Itoa, short for building messages.
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// isSignedUpload reports whether r is a PUT to a file's signed upload URL
+// (files/{id}/upload/?signature=…).
+func isSignedUpload(r *http.Request) bool {
+	rest, ok := strings.CutPrefix(r.URL.Path, apiPrefix+"/files/")
+	return ok && r.Method == http.MethodPut && strings.HasSuffix(rest, "/upload/") &&
+		strings.Count(rest, "/") == 2 && r.URL.Query().Get("signature") != ""
+}

@@ -51,16 +51,6 @@ type BackgroundImageConfig struct {
 	AllowedMimetypes  []string `json:"allowed_mimetypes"`
 }
 
-// DefaultBackgroundImage are the reference's upload rules (2 MiB, ten
-// images per user, JPEG and PNG). Uploads are off while meet does not serve
-// files/.
-var DefaultBackgroundImage = BackgroundImageConfig{
-	MaxCountByUser:    10,
-	MaxSize:           2 << 20,
-	AllowedExtensions: []string{".jpeg", ".jpg", ".png"},
-	AllowedMimetypes:  []string{"image/jpeg", "image/png"},
-}
-
 // TelephonyConfig is config/'s "telephony".
 type TelephonyConfig struct {
 	Enabled bool `json:"enabled"`

@@ -111,6 +111,16 @@ func (s *Server) routes() {
 	m.Handle("DELETE "+api+"/recordings/{id}/{$}", s.handleRecordingDelete())
 	m.Handle("GET "+api+"/recordings/{id}/download/{$}", s.handleRecordingDownload())
 
+	// Files: uploaded backgrounds, their creator's alone
+	m.Handle("GET "+api+"/files/{$}", s.handleFileList())
+	m.Handle("POST "+api+"/files/{$}", s.throttleUser("file_create", s.FilePerMinute, time.Minute, s.handleFileCreate()))
+	m.Handle("GET "+api+"/files/media-auth/{$}", s.handleFileMediaAuth())
+	m.Handle("GET "+api+"/files/{id}/{$}", s.handleFileRetrieve())
+	m.Handle("DELETE "+api+"/files/{id}/{$}", s.handleFileDelete())
+	m.Handle("PUT "+api+"/files/{id}/upload/{$}", s.handleFileUpload())
+	m.Handle("POST "+api+"/files/{id}/upload-ended/{$}", s.handleFileUploadEnded())
+	m.Handle("GET /media/files/{name}", s.handleFileContent())
+
 	// External API: applications acting for users, with delegated tokens
 	if s.External != nil {
 		const ext = externalPrefix

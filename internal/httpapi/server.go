@@ -14,6 +14,7 @@ import (
 	"meet/internal/auth"
 	"meet/internal/auth/local"
 	"meet/internal/auth/oidc"
+	"meet/internal/files"
 	"meet/internal/lobby"
 	"meet/internal/recordings"
 	"meet/internal/rooms"
@@ -120,6 +121,14 @@ type Deps struct {
 	// Recordings runs recordings and transcripts (nil or disabled: every
 	// recording route answers 404 {"detail":"Not found."}).
 	Recordings *recordings.Service
+
+	// Files
+	// Files keeps uploaded backgrounds (nil or disabled: every files route
+	// answers 404 {"detail":"Not found."}).
+	Files *files.Service
+	// FilePerMinute is how many files one user may create, and one client
+	// address upload, a minute (below one: no limit).
+	FilePerMinute int
 
 	// Invitations
 	// Inviter e-mails meeting invitations (nil: no SMTP server; invite/

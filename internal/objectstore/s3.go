@@ -64,6 +64,23 @@ var _ recordings.FileStore = (*S3)(nil)
 // writes to; it is read for files not found in the bucket and cleaned on
 // Delete. New makes no request.
 func New(cfg Config, local *recordings.LocalStore, log *slog.Logger) (*S3, error) {
+	client, err := newClient(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	part := cfg.PartSize
+	if part == 0 {
+		part = DefaultPartSize
+	}
+	return &S3{client: client, bucket: cfg.Bucket, prefix: strings.Trim(cfg.Prefix, "/"),
+		partSize: part, local: local, log: log}, nil
+}
+
+// newClient returns a minio-go client for cfg's endpoint and credentials.
+func newClient(cfg Config) (*minio.Client, error) {
 	u, err := url.Parse(cfg.Endpoint)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("objectstore: endpoint must be an http(s) URL, got %q", cfg.Endpoint)
@@ -83,15 +100,7 @@ func New(cfg Config, local *recordings.LocalStore, log *slog.Logger) (*S3, error
 	if err != nil {
 		return nil, fmt.Errorf("objectstore: %w", err)
 	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	part := cfg.PartSize
-	if part == 0 {
-		part = DefaultPartSize
-	}
-	return &S3{client: client, bucket: cfg.Bucket, prefix: strings.Trim(cfg.Prefix, "/"),
-		partSize: part, local: local, log: log}, nil
+	return client, nil
 }
 
 // object maps a key (recordings/<id>.<ext>) to its object name.

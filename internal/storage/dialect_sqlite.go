@@ -132,6 +132,7 @@ var sqliteUniqueTargets = map[string]string{
 	"index 'users_email_subless_key'": ucUserEmail,
 	"resource_accesses.user_id, resource_accesses.room_id": ucAccessPair,
 	"applications.client_id":                               ucApplicationClientID,
+	"files.id":                                             ucFileID,
 }
 
 func (sqliteDialect) uniqueViolation(err error) (string, bool) {
