@@ -13,6 +13,7 @@ import (
 	"meet/internal/auth/local"
 	"meet/internal/auth/oidc"
 	"meet/internal/cache"
+	"meet/internal/files"
 	"meet/internal/httpapi"
 	"meet/internal/livekit"
 	"meet/internal/lobby"
@@ -38,6 +39,7 @@ func everyRouteServer(t *testing.T) *apiEnv {
 		db := d.Users.(*storage.DB)
 		d.External = applications.NewService(applications.Deps{Store: db, Users: db, Rooms: d.Rooms, RoomStore: db},
 			applications.Options{SigningKey: []byte(extKey)})
+		filesService(d, files.NewLocalBlobs(t.TempDir()), fileRules, nil)
 	}))
 }
 
@@ -76,7 +78,7 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 		}
 		registered[path] = append(registered[path], strings.ToLower(method))
 	}
-	for _, optional := range []string{"/api/v1.0/rooms/{id}/toggle-hand/", "/api/v1.0/rooms/{id}/remove-participant/",
+	for _, optional := range []string{"/api/v1.0/files/{id}/upload/", "/api/v1.0/rooms/{id}/toggle-hand/", "/api/v1.0/rooms/{id}/remove-participant/",
 		"/api/v1.0/rooms/{id}/enter/", "/api/v1.0/rooms/webhooks-livekit/", "/api/v1.0/callback/", "/api/v1.0/local-login/",
 		"/external-api/v1.0/rooms/"} {
 		if registered[optional] == nil {

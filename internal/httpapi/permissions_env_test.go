@@ -15,6 +15,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -26,6 +27,7 @@ import (
 	"meet/internal/auth/local"
 	"meet/internal/auth/oidc"
 	"meet/internal/cache"
+	"meet/internal/files"
 	"meet/internal/httpapi"
 	"meet/internal/livekit"
 	"meet/internal/lobby"
@@ -64,6 +66,8 @@ type matrixEnv struct {
 	// extClientID and extSecret are the credentials of an application with
 	// every scope, for the external API's rows.
 	extClientID, extSecret string
+	// fileSvc keeps the cells' uploaded backgrounds.
+	fileSvc *files.Service
 }
 
 // okParticipants accepts every removal: the matrix checks who may ask, not
@@ -93,6 +97,7 @@ func newMatrixEnv(t testing.TB, e storagetest.Engine) *matrixEnv {
 		db := d.Users.(*storage.DB)
 		d.Recordings = recordings.NewService(db, d.Rooms, me.recEnv.files, recordingsConfig(), d.Log, nil)
 		me.recEnv.svc = d.Recordings
+		me.fileSvc = filesService(d, files.NewLocalBlobs(t.TempDir()), fileRules, nil)
 		ld := lobby.Deps{Rooms: d.Rooms, Store: cache.NewLobbyMemory(nil), Broker: cache.NewLobbyBrokerMemory(),
 			Limiter: cache.NewLimiterMemory(nil), Log: d.Log}
 		if rdb != nil {
@@ -203,6 +208,11 @@ type fixture struct {
 	lkOther   string // join token for a room of someone else
 	// extClientID and extSecret are an application's credentials.
 	extClientID, extSecret string
+	// file is a ready background of the room owner's, upload an owner's
+	// pending one awaiting its bytes (policy: its upload path and query),
+	// and uploaded an owner's pending one whose bytes are stored.
+	file, upload, uploaded *files.File
+	policy                 string
 }
 
 // newFixture builds a cell's world.
@@ -233,6 +243,15 @@ func (me *matrixEnv) newFixture(t testing.TB, activeRecording bool) *fixture {
 		t.Fatalf("guest knock: %v", err)
 	}
 	f.guestID = res.ID
+	owner := f.users[asOwner].ID
+	f.file = storedFile(t, me.fileSvc, owner, "matrix.png", pngImage(t, 8, 8), "ready")
+	f.uploaded = storedFile(t, me.fileSvc, owner, "uploaded.png", pngImage(t, 8, 8), "uploaded")
+	up, g, err := me.fileSvc.Create(ctx, auth.Principal{UserID: owner}, files.CreateInput{Type: files.BackgroundImage, Filename: "up.png"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.upload = up
+	f.policy = "/files/" + up.ID + "/upload/?expires=" + strconv.FormatInt(g.Expires, 10) + "&signature=" + g.Signature
 	f.lkThis = me.joinToken(t, f.room.ID)
 	f.lkOther = me.joinToken(t, me.otherRoom)
 	return f

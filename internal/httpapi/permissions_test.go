@@ -7,6 +7,9 @@ package httpapi_test
 // a pattern that no longer exists): adding a route means adding its row.
 
 import (
+	"bytes"
+	"image"
+	"image/png"
 	"net/http"
 	"slices"
 	"strings"
@@ -174,6 +177,31 @@ func permissionMatrix() []permRow {
 		{pattern: "DELETE " + v + "/recordings/{id}/{$}", want: statuses{s401, s404, s403, s204, s204, s401, s401}},
 		{pattern: "GET " + v + "/recordings/{id}/download/{$}", want: statuses{s401, s404, s403, s200, s200, s401, s401}},
 
+		// Files: each is its creator's alone (the cell's file is the room owner's)
+		{pattern: "GET " + v + "/files/{$}", want: statuses{s401, s200, s200, s200, s200, s401, s401}, why: "one's own files"},
+		{pattern: "POST " + v + "/files/{$}", want: statuses{s401, s201, s201, s201, s201, s401, s401},
+			body: func(*fixture) any { return map[string]any{"type": "background_image", "filename": "new.png"} }},
+		{pattern: "GET " + v + "/files/media-auth/{$}", want: statuses{s401, s404, s404, s404, s200, s401, s401},
+			why: "only the creator; room roles play no part",
+			edit: func(f *fixture, r *http.Request) {
+				r.Header.Set("X-Original-URL", "https://meet.test/media/files/"+f.file.ID+".png")
+			}},
+		{pattern: "GET " + v + "/files/{id}/{$}", want: statuses{s401, s404, s404, s404, s200, s401, s401}, why: "others are told it does not exist"},
+		{pattern: "DELETE " + v + "/files/{id}/{$}", want: statuses{s401, s404, s404, s404, s204, s401, s401}},
+		{pattern: "PUT " + v + "/files/{id}/upload/{$}", want: all(s200), body: func(*fixture) any { return matrixPNG },
+			edit: func(f *fixture, r *http.Request) {
+				path, q, _ := strings.Cut(apiV1+f.policy, "?")
+				r.URL.Path, r.URL.RawQuery, r.RequestURI = path, q, apiV1+f.policy
+			},
+			why: "the signed policy URL is the credential, whoever sends it (TestFilesUploadGrant refuses bad ones)"},
+		{pattern: "POST " + v + "/files/{id}/upload-ended/{$}", want: statuses{s401, s404, s404, s404, s200, s401, s401},
+			id: func(f *fixture) string { return f.uploaded.ID }},
+		{pattern: "GET /media/files/{name}", want: statuses{s401, s404, s404, s404, s200, s401, s401},
+			edit: func(f *fixture, r *http.Request) {
+				r.URL.Path, r.RequestURI = "/media/files/"+f.file.ID+".png", "/media/files/"+f.file.ID+".png"
+			},
+			why: "a ready file's bytes, to its creator's session"},
+
 		// External API: only an application's credentials and the delegated
 		// tokens they buy count (external_test.go covers those, per scope and role).
 		{pattern: "POST " + extV1 + "/application/token/{$}", want: all(s200),
@@ -185,6 +213,15 @@ func permissionMatrix() []permRow {
 		{pattern: "GET " + extV1 + "/rooms/{id}/{$}", want: all(s401), why: "sessions and LiveKit tokens are not delegated tokens"},
 	}
 }
+
+// matrixPNG is a small PNG the upload row sends.
+var matrixPNG = func() []byte {
+	var b bytes.Buffer
+	if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, 4, 4))); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
+}()
 
 func userEdit(*fixture) any { return map[string]any{"timezone": "Europe/Paris", "language": "fr-fr"} }
 
@@ -203,6 +240,8 @@ func defaultID(f *fixture, pattern string) string {
 		return f.accessID[asMember]
 	case strings.Contains(pattern, "/recordings/"):
 		return f.recording.ID
+	case strings.Contains(pattern, "/files/"):
+		return f.file.ID
 	case strings.Contains(pattern, "/users/"):
 		return f.users[asMember].ID
 	}

@@ -68,7 +68,7 @@ export async function apiFetch<T>(path: string, opts: RequestOptions = {}): Prom
   return data as T;
 }
 
-function toApiError(status: number, data: unknown): ApiError {
+export function toApiError(status: number, data: unknown): ApiError {
   if (data && typeof data === 'object') {
     const obj = data as Record<string, unknown>;
     for (const key of ['detail', 'error', 'message']) {
