@@ -52,7 +52,8 @@ func TestHelpServeListsSettingsWithDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"--addr, MEET_ADDR  default \":8080\"", "MEET_LIVEKIT_UDP_PORT  default \"7882\"", "MEET_DATABASE_URL  default (empty)"} {
+	for _, want := range []string{"--addr, MEET_ADDR  default \":8080\"", "MEET_LIVEKIT_UDP_PORT  default \"7882\"", "MEET_DATABASE_URL  default (empty)",
+		"--file-upload-enabled, MEET_FILE_UPLOAD_ENABLED  default \"false\"", "MEET_BACKGROUND_IMAGE_MAX_SIZE  default \"2097152\""} {
 		if !strings.Contains(out, want) {
 			t.Errorf("meet help serve lacks %q:\n%s", want, out)
 		}

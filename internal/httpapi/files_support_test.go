@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"context"
 	"image"
-	"image/color"
 	"image/jpeg"
 	"image/png"
 	"net/url"
@@ -62,8 +61,10 @@ func newFileEnv(t testing.TB, e storagetest.Engine) *fileEnv {
 func pngImage(t testing.TB, w, h int) []byte {
 	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for x := range w {
-		img.Set(x, 0, color.RGBA{R: uint8(x), G: 90, B: 200, A: 255})
+	seed := uint32(1)
+	for i := range img.Pix {
+		seed = seed*1664525 + 1013904223 // noise, so that size grows with the area
+		img.Pix[i] = byte(seed >> 24)
 	}
 	var b bytes.Buffer
 	if err := png.Encode(&b, img); err != nil {

@@ -172,7 +172,7 @@ func TestFilesUploadRefused(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e storagetest.Engine) {
 		env := newFileEnv(t, e)
 		owner := env.userClient(t, "carol")
-		big := pngImage(t, 400, 300)
+		big := pngImage(t, 40, 40)
 		if len(big) <= int(fileRules.MaxSize) {
 			t.Fatalf("the big image is only %d bytes", len(big))
 		}

@@ -97,7 +97,9 @@ func newMatrixEnv(t testing.TB, e storagetest.Engine) *matrixEnv {
 		db := d.Users.(*storage.DB)
 		d.Recordings = recordings.NewService(db, d.Rooms, me.recEnv.files, recordingsConfig(), d.Log, nil)
 		me.recEnv.svc = d.Recordings
-		me.fileSvc = filesService(d, files.NewLocalBlobs(t.TempDir()), fileRules, nil)
+		rules := fileRules
+		rules.MaxCountByUser = 10 // the owner holds three files per cell and may create a fourth
+		me.fileSvc = filesService(d, files.NewLocalBlobs(t.TempDir()), rules, nil)
 		ld := lobby.Deps{Rooms: d.Rooms, Store: cache.NewLobbyMemory(nil), Broker: cache.NewLobbyBrokerMemory(),
 			Limiter: cache.NewLimiterMemory(nil), Log: d.Log}
 		if rdb != nil {

@@ -141,4 +141,3 @@ func upload(ctx context.Context, t *testing.T, svc *files.Service, p auth.Princi
 	}
 	return f
 }
-
