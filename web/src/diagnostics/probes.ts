@@ -1,0 +1,198 @@
+// The measuring half of the connection test, in the browser: devices,
+// livekit-client's own checks (WebSocket, publishing) and connection
+// probes that report the candidate pair WebRTC selected. The judging half
+// is in verdicts.ts.
+import {
+  CheckStatus,
+  ConnectionCheck,
+  createLocalAudioTrack,
+  createLocalVideoTrack,
+  Room,
+  RoomEvent,
+  type CheckInfo,
+  type LocalAudioTrack,
+  type LocalVideoTrack,
+} from 'livekit-client';
+import type { Capabilities, DeviceResult, LibraryCheck, Probe, ServerCandidate } from './verdicts';
+
+/** capabilities reads what this browser offers for calls. */
+export function capabilities(): Capabilities {
+  return {
+    secureContext: window.isSecureContext,
+    rtcPeerConnection: typeof RTCPeerConnection === 'function',
+    getUserMedia: typeof navigator.mediaDevices?.getUserMedia === 'function',
+    webSocket: typeof WebSocket === 'function',
+  };
+}
+
+/** Devices are the opened microphone and camera, kept for the preview and the level meter. */
+export interface Devices {
+  mic: DeviceResult;
+  cam: DeviceResult;
+  audio?: LocalAudioTrack;
+  video?: LocalVideoTrack;
+}
+
+function failure(err: unknown): DeviceResult {
+  if (err instanceof Error) return { ok: false, error: err.name, message: err.message };
+  return { ok: false, error: 'Error', message: String(err) };
+}
+
+/** openDevices opens the microphone, then the camera, each on its own so that one missing does not hide the other. */
+export async function openDevices(): Promise<Devices> {
+  const out: Devices = { mic: { ok: false, error: 'NotFoundError' }, cam: { ok: false, error: 'NotFoundError' } };
+  try {
+    out.audio = await createLocalAudioTrack();
+    out.mic = { ok: true, label: out.audio.mediaStreamTrack.label || '?' };
+  } catch (err) {
+    out.mic = failure(err);
+  }
+  try {
+    out.video = await createLocalVideoTrack();
+    out.cam = { ok: true, label: out.video.mediaStreamTrack.label || '?' };
+  } catch (err) {
+    out.cam = failure(err);
+  }
+  return out;
+}
+
+function toLibraryCheck(info: CheckInfo): LibraryCheck {
+  const status = info.status === CheckStatus.SUCCESS ? 'success' : info.status === CheckStatus.SKIPPED ? 'skipped' : 'failed';
+  return { status, messages: info.logs.map((l) => ({ level: l.level, message: l.message })) };
+}
+
+/** libraryCheck runs one of livekit-client's own checks. */
+export async function libraryCheck(url: string, token: string, which: 'websocket' | 'publishAudio' | 'publishVideo'): Promise<LibraryCheck> {
+  const cc = new ConnectionCheck(url, token);
+  const info = which === 'websocket' ? await cc.checkWebsocket() : which === 'publishAudio' ? await cc.checkPublishAudio() : await cc.checkPublishVideo();
+  return toLibraryCheck(info);
+}
+
+/** ProbeMode says which ICE candidates a probe may use. */
+export type ProbeMode = 'any' | 'tcp' | 'relay';
+
+const CONNECT_TIMEOUT_MS = 12_000;
+const RECONNECT_TIMEOUT_MS = 10_000;
+const RTT_SAMPLES = 3;
+const RTT_INTERVAL_MS = 400;
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * probe joins the test room once and reports the server's candidates, the
+ * ICE servers it offered, the selected candidate pair and the round trip.
+ * 'relay' lets WebRTC use TURN candidates only; 'tcp' asks the server to
+ * move the connection onto ICE over TCP when it offers TCP candidates.
+ */
+export async function probe(url: string, token: string, mode: ProbeMode): Promise<Probe> {
+  const room = new Room();
+  const serverCandidates: ServerCandidate[] = [];
+  room.on(RoomEvent.SignalConnected, () => {
+    const client = room.engine.client;
+    const prev = client.onTrickle;
+    client.onTrickle = (sd, target) => {
+      if (sd.candidate) {
+        const c = new RTCIceCandidate(sd);
+        if (c.address && c.port && c.protocol) {
+          serverCandidates.push({ protocol: c.protocol, address: c.address, port: c.port, type: c.type ?? '?', tcpType: c.tcpType ?? undefined });
+        }
+      }
+      prev?.(sd, target);
+    };
+  });
+  const result: Probe = { connected: false, serverCandidates, iceServers: [] };
+  try {
+    await room.connect(url, token, {
+      autoSubscribe: false,
+      maxRetries: 0,
+      peerConnectionTimeout: CONNECT_TIMEOUT_MS,
+      ...(mode === 'relay' ? { rtcConfig: { iceTransportPolicy: 'relay' } } : {}),
+    });
+    result.iceServers = iceServersOf(room);
+    let pair = await selectedPair(room);
+    if (mode === 'tcp' && serverCandidates.some((c) => c.protocol === 'tcp') && pair?.protocol !== 'tcp') {
+      await forceTcp(room);
+      pair = await selectedPair(room);
+    }
+    result.connected = pair !== undefined;
+    if (pair) {
+      result.pair = { candidateType: pair.candidateType, protocol: pair.protocol, relayProtocol: pair.relayProtocol };
+      result.rttMs = await medianRtt(room);
+    }
+  } catch (err) {
+    result.iceServers = result.iceServers.length ? result.iceServers : iceServersOf(room);
+    result.error = err instanceof Error ? err.message : String(err);
+  } finally {
+    await room.disconnect().catch(() => {});
+  }
+  return result;
+}
+
+function iceServersOf(room: Room): string[] {
+  return (room.engine?.latestJoinResponse?.iceServers ?? []).flatMap((s) => s.urls);
+}
+
+async function forceTcp(room: Room): Promise<void> {
+  const reconnected = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no reconnection over TCP within ${RECONNECT_TIMEOUT_MS / 1000} s`)), RECONNECT_TIMEOUT_MS);
+    room.once(RoomEvent.Reconnected, () => (clearTimeout(timer), resolve()));
+  });
+  await room.simulateScenario('force-tcp');
+  await reconnected;
+}
+
+interface Pair {
+  candidateType: string;
+  protocol: string;
+  relayProtocol?: string;
+  rttMs?: number;
+}
+
+// The selected candidate pair of whichever transport carries media.
+async function selectedPair(room: Room): Promise<Pair | undefined> {
+  const pcm = room.engine?.pcManager;
+  if (!pcm) return undefined;
+  for (const transport of [pcm.publisher, pcm.subscriber]) {
+    const report = await transport?.getStats();
+    if (!report) continue;
+    const pair = pairFromStats(report);
+    if (pair) return pair;
+  }
+  return undefined;
+}
+
+/** pairFromStats finds the selected candidate pair in a stats report (Chrome's transport stats, or Firefox's "selected" flag). */
+export function pairFromStats(report: RTCStatsReport): Pair | undefined {
+  const all = new Map<string, Record<string, unknown>>();
+  report.forEach((s: Record<string, unknown>) => all.set(String(s.id), s));
+  let pair: Record<string, unknown> | undefined;
+  for (const s of all.values()) {
+    if (s.type === 'transport' && typeof s.selectedCandidatePairId === 'string') pair = all.get(s.selectedCandidatePairId);
+  }
+  if (!pair) {
+    for (const s of all.values()) {
+      if (s.type === 'candidate-pair' && (s.selected === true || (s.nominated === true && s.state === 'succeeded'))) pair = s;
+    }
+  }
+  if (!pair) return undefined;
+  const local = all.get(String(pair.localCandidateId));
+  if (!local) return undefined;
+  return {
+    candidateType: String(local.candidateType ?? '?'),
+    protocol: String(local.protocol ?? '?'),
+    relayProtocol: typeof local.relayProtocol === 'string' ? local.relayProtocol : undefined,
+    rttMs: typeof pair.currentRoundTripTime === 'number' ? Math.round(pair.currentRoundTripTime * 1000) : undefined,
+  };
+}
+
+async function medianRtt(room: Room): Promise<number | undefined> {
+  const samples: number[] = [];
+  for (let i = 0; i < RTT_SAMPLES; i++) {
+    const rtt = (await selectedPair(room))?.rttMs;
+    if (rtt !== undefined) samples.push(rtt);
+    if (i < RTT_SAMPLES - 1) await wait(RTT_INTERVAL_MS);
+  }
+  if (!samples.length) return undefined;
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)];
+}
