@@ -13,7 +13,7 @@ import {
   type LocalAudioTrack,
   type LocalVideoTrack,
 } from 'livekit-client';
-import type { Capabilities, DeviceResult, LibraryCheck, Probe, ServerCandidate } from './verdicts';
+import { pairFromStats, type Capabilities, type DeviceResult, type LibraryCheck, type Pair, type Probe, type ServerCandidate } from './verdicts';
 
 /** capabilities reads what this browser offers for calls. */
 export function capabilities(): Capabilities {
@@ -141,14 +141,6 @@ async function forceTcp(room: Room): Promise<void> {
   await reconnected;
 }
 
-interface Pair {
-  candidateType: string;
-  protocol: string;
-  relayProtocol?: string;
-  rttMs?: number;
-}
-
-// The selected candidate pair of whichever transport carries media.
 async function selectedPair(room: Room): Promise<Pair | undefined> {
   const pcm = room.engine?.pcManager;
   if (!pcm) return undefined;
@@ -159,30 +151,6 @@ async function selectedPair(room: Room): Promise<Pair | undefined> {
     if (pair) return pair;
   }
   return undefined;
-}
-
-/** pairFromStats finds the selected candidate pair in a stats report (Chrome's transport stats, or Firefox's "selected" flag). */
-export function pairFromStats(report: RTCStatsReport): Pair | undefined {
-  const all = new Map<string, Record<string, unknown>>();
-  report.forEach((s: Record<string, unknown>) => all.set(String(s.id), s));
-  let pair: Record<string, unknown> | undefined;
-  for (const s of all.values()) {
-    if (s.type === 'transport' && typeof s.selectedCandidatePairId === 'string') pair = all.get(s.selectedCandidatePairId);
-  }
-  if (!pair) {
-    for (const s of all.values()) {
-      if (s.type === 'candidate-pair' && (s.selected === true || (s.nominated === true && s.state === 'succeeded'))) pair = s;
-    }
-  }
-  if (!pair) return undefined;
-  const local = all.get(String(pair.localCandidateId));
-  if (!local) return undefined;
-  return {
-    candidateType: String(local.candidateType ?? '?'),
-    protocol: String(local.protocol ?? '?'),
-    relayProtocol: typeof local.relayProtocol === 'string' ? local.relayProtocol : undefined,
-    rttMs: typeof pair.currentRoundTripTime === 'number' ? Math.round(pair.currentRoundTripTime * 1000) : undefined,
-  };
 }
 
 async function medianRtt(room: Room): Promise<number | undefined> {

@@ -200,3 +200,37 @@ export function routeOutcome(done: ReadonlyMap<CheckId, CheckState>): Outcome {
   if (type === 'relay') return { status: 'warning', code: 'route.relayed', vars, data };
   return { status: 'passed', code: 'route.ok', vars, data };
 }
+
+/** Pair is the browser's end of a selected candidate pair and its round trip. */
+export interface Pair {
+  candidateType: string;
+  protocol: string;
+  relayProtocol?: string;
+  rttMs?: number;
+}
+
+// The selected candidate pair of whichever transport carries media.
+/** pairFromStats finds the selected candidate pair in a stats report (Chrome's transport stats, or Firefox's "selected" flag). */
+export function pairFromStats(report: { forEach: (fn: (s: Record<string, unknown>) => void) => void }): Pair | undefined {
+  const all = new Map<string, Record<string, unknown>>();
+  report.forEach((s: Record<string, unknown>) => all.set(String(s.id), s));
+  let pair: Record<string, unknown> | undefined;
+  for (const s of all.values()) {
+    if (s.type === 'transport' && typeof s.selectedCandidatePairId === 'string') pair = all.get(s.selectedCandidatePairId);
+  }
+  if (!pair) {
+    for (const s of all.values()) {
+      if (s.type === 'candidate-pair' && (s.selected === true || (s.nominated === true && s.state === 'succeeded'))) pair = s;
+    }
+  }
+  if (!pair) return undefined;
+  const local = all.get(String(pair.localCandidateId));
+  if (!local) return undefined;
+  return {
+    candidateType: String(local.candidateType ?? '?'),
+    protocol: String(local.protocol ?? '?'),
+    relayProtocol: typeof local.relayProtocol === 'string' ? local.relayProtocol : undefined,
+    rttMs: typeof pair.currentRoundTripTime === 'number' ? Math.round(pair.currentRoundTripTime * 1000) : undefined,
+  };
+}
+
