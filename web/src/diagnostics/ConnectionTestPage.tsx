@@ -29,7 +29,7 @@ export default function ConnectionTestPage() {
         <main className="diag-off stack">
           <h1>{t('diag.offTitle')}</h1>
           <p>{t('diag.off')}</p>
-          <a href="/" onClick={(e) => (e.preventDefault(), navigate('/'))}>
+          <a href="/" className="btn secondary" onClick={(e) => (e.preventDefault(), navigate('/'))}>
             {t('diag.home')}
           </a>
         </main>
@@ -171,7 +171,7 @@ function CheckRow({ state }: { state: CheckState }) {
         <div className="diag-check-title">
           <h3>{name}</h3>
           <span className="diag-badge">
-            {t(statusKey(state.status))}
+            {t(statusKey(state.status, state.code))}
             {state.ms !== undefined && state.status !== 'skipped' ? <span className="muted"> · {(state.ms / 1000).toFixed(1)} s</span> : null}
           </span>
         </div>

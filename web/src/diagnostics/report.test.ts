@@ -129,6 +129,12 @@ describe('report', () => {
     expect(text).toContain('Que faire : Demandez à votre administrateur réseau');
   });
 
+  it('labels what the server does not offer as such, not as "not run"', () => {
+    const text = reportText(tEn, buildReport(tEn, [row('tcp', 'skipped', 'tcp.notOffered'), row('udp', 'skipped', 'notRun', { check: 'signalling' })], meta));
+    expect(text).toContain('[NOT OFFERED] Media over TCP\n  Not offered by this server: it takes media over UDP only.');
+    expect(text).toContain('[NOT RUN] Media over UDP\n  Not run, because “Connection to the media server (WebSocket)” did not pass.');
+  });
+
   it('names downloads after the start time', () => {
     expect(reportFileName(meta.startedAt, 'json')).toBe('meet-connection-test-2026-12-05T21-30-00.json');
   });

@@ -84,7 +84,7 @@ export function reportText(t: Translate, r: Report): string {
     '',
   ];
   for (const c of r.checks) {
-    const status = t(statusKey(c.status)).toUpperCase();
+    const status = t(statusKey(c.status, c.code)).toUpperCase();
     lines.push(`[${status}] ${c.name}${c.duration_ms !== undefined ? ` (${c.duration_ms} ms)` : ''}`);
     if (c.result) lines.push(`  ${c.result}`);
     if (c.advice) lines.push(`  ${t('diag.whatToDo')} ${c.advice}`);
@@ -94,8 +94,9 @@ export function reportText(t: Translate, r: Report): string {
   return lines.join('\n');
 }
 
-/** statusKey is the label of a status. */
-export function statusKey(s: Status): `diag.status.${Status}` {
+/** statusKey is the label of a status; a feature the server does not offer is "not offered" rather than "not run". */
+export function statusKey(s: Status, code?: Code): `diag.status.${Status | 'notOffered'}` {
+  if (code === 'tcp.notOffered' || code === 'turn.notOffered') return 'diag.status.notOffered';
   return `diag.status.${s}`;
 }
 

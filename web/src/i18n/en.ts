@@ -325,6 +325,7 @@ export const en = {
   'diag.status.warning': 'Warning',
   'diag.status.failed': 'Failed',
   'diag.status.skipped': 'Not run',
+  'diag.status.notOffered': 'Not offered',
   'diag.summary.running': 'Testing your connection…',
   'diag.summary.ok': 'Everything works: you are ready for calls.',
   'diag.summary.warnings': 'Calls will work, with the limits described below.',

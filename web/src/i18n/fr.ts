@@ -325,6 +325,7 @@ export const fr: Dictionary = {
   'diag.status.warning': 'Avertissement',
   'diag.status.failed': 'Échec',
   'diag.status.skipped': 'Non effectué',
+  'diag.status.notOffered': 'Non proposé',
   'diag.summary.running': 'Test de votre connexion en cours…',
   'diag.summary.ok': 'Tout fonctionne : vous êtes prêt pour les appels.',
   'diag.summary.warnings': 'Les appels fonctionneront, avec les limites décrites ci-dessous.',
