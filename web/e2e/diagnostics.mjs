@@ -109,6 +109,26 @@ export async function connectionTestScenario({ browser, base, people, meet, snap
     await finishTest(ann.page);
     await ann.context.close();
 
+    // Camera and microphone refused: the failure says what it means and what
+    // to do, the publishing checks are not run, the network checks still pass.
+    const den = await newPerson(browser, on.base, 'diag-denied');
+    people.push(den);
+    await den.page.addInitScript(() => {
+      navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+    });
+    await den.page.goto('/test-connection');
+    const dr = await finishTest(den.page);
+    expectRow(dr, 'media', 'failed', 'media.denied');
+    expectRow(dr, 'signalling', 'passed', 'signalling.ok');
+    expectRow(dr, 'udp', 'passed', 'udp.ok');
+    expectRow(dr, 'publishAudio', 'skipped', 'publishAudio.noDevice');
+    expectRow(dr, 'publishVideo', 'skipped', 'publishVideo.noDevice');
+    await den.page.locator('.diag-check[data-check="media"] .diag-advice').getByText('allow the camera and the microphone for this site').waitFor();
+    const dv = await den.page.getByTestId('diag-summary').getAttribute('data-verdict');
+    if (dv !== 'problems') throw new Error(`verdict with refused devices: ${dv}`);
+    await snap(den, 'diag-denied');
+    await den.context.close();
+
     // The other screens: phone, and French on both sizes.
     for (const [label, lang, viewport] of [
       ['en-phone', 'en', { width: 390, height: 844 }],

@@ -160,8 +160,13 @@ function download(text: string, type: string, name: string) {
   URL.revokeObjectURL(url);
 }
 
+/** seconds shows a duration as "1.2 s" ("1,2 s" in French). */
+function seconds(ms: number, lang: string): string {
+  return `${(ms / 1000).toLocaleString(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} s`;
+}
+
 function CheckRow({ state }: { state: CheckState }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const e = explain(t, state);
   const name = checkName(t, state.id);
   return (
@@ -172,7 +177,7 @@ function CheckRow({ state }: { state: CheckState }) {
           <h3>{name}</h3>
           <span className="diag-badge">
             {t(statusKey(state.status, state.code))}
-            {state.ms !== undefined && state.status !== 'skipped' ? <span className="muted"> · {(state.ms / 1000).toFixed(1)} s</span> : null}
+            {state.ms !== undefined && state.status !== 'skipped' ? <span className="muted"> · {seconds(state.ms, lang)}</span> : null}
           </span>
         </div>
         {e && <p className="diag-result">{e.text}</p>}

@@ -116,7 +116,7 @@ describe('report', () => {
       'Browser: TestBrowser/1',
       '',
     ]);
-    expect(text).toContain('3 passed, 0 with a warning, 1 failed, 0 not run');
+    expect(text).toContain('Passed: 3 · warnings: 0 · failed: 1 · not run or not offered: 0');
     expect(text).toContain('[PASSED] Connection to the media server (WebSocket) (410 ms)\n  The browser reached the media server at meet.example.org.\n    info: Connected to server, version 1.9.0.');
     expect(text).toContain('[FAILED] Media over UDP (12000 ms)\n  No media connection could be made over UDP');
     expect(text).toContain('  What to do: Ask your network administrator to allow outgoing UDP to 203.0.113.7, port 7882');

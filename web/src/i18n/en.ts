@@ -311,7 +311,7 @@ export const en = {
   'diag.micLevel': 'Microphone level',
   'diag.whatToDo': 'What to do:',
   'diag.details': 'Technical details',
-  'diag.counts': '{passed} passed, {warnings} with a warning, {failed} failed, {skipped} not run',
+  'diag.counts': 'Passed: {passed} · warnings: {warnings} · failed: {failed} · not run or not offered: {skipped}',
   'diag.link': 'Test your connection',
   'diag.prejoinLink': 'Test your camera, microphone and connection',
   'diag.report.title': 'Meet connection test report',
