@@ -109,10 +109,10 @@ export async function probe(url: string, token: string, mode: ProbeMode): Promis
       ...(mode === 'relay' ? { rtcConfig: { iceTransportPolicy: 'relay' } } : {}),
     });
     result.iceServers = iceServersOf(room);
-    let pair = await selectedPair(room);
+    let pair = await waitForPair(room);
     if (mode === 'tcp' && serverCandidates.some((c) => c.protocol === 'tcp') && pair?.protocol !== 'tcp') {
       await forceTcp(room);
-      pair = await selectedPair(room);
+      pair = await waitForPair(room, (p) => p.protocol === 'tcp');
     }
     result.connected = pair !== undefined;
     if (pair) {
@@ -141,6 +141,21 @@ async function forceTcp(room: Room): Promise<void> {
   await reconnected;
 }
 
+const PAIR_TIMEOUT_MS = 5_000;
+const PAIR_POLL_MS = 200;
+
+// The statistics may name the selected pair a moment after the connection
+// is reported up: ask again until one (that fits) shows or time runs out.
+async function waitForPair(room: Room, fits: (p: Pair) => boolean = () => true): Promise<Pair | undefined> {
+  const deadline = Date.now() + PAIR_TIMEOUT_MS;
+  for (;;) {
+    const pair = await selectedPair(room);
+    if ((pair && fits(pair)) || Date.now() > deadline) return pair;
+    await wait(PAIR_POLL_MS);
+  }
+}
+
+// The selected candidate pair of whichever transport carries media.
 async function selectedPair(room: Room): Promise<Pair | undefined> {
   const pcm = room.engine?.pcManager;
   if (!pcm) return undefined;
