@@ -1,5 +1,5 @@
 import './diagnostics.css';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { startConnectionTest } from '../api/endpoints';
 import { useSession } from '../auth/session';
 import { useI18n } from '../i18n/i18n';
@@ -76,19 +76,17 @@ function ConnectionTest() {
   const v = verdict(states);
   const running = v === 'running';
   const counts = countStates(states);
-  const report = useMemo(
-    () => buildReport(t, states, { startedAt, page: location.href, userAgent: navigator.userAgent, server }),
-    [t, states, startedAt, server],
-  );
+  // Built when asked for: the rows change several times a second while the test runs.
+  const report = () => buildReport(t, states, { startedAt, page: location.href, userAgent: navigator.userAgent, server });
 
-  const copy = useCallback(async () => {
+  async function copy() {
     try {
-      await navigator.clipboard.writeText(reportText(t, report));
+      await navigator.clipboard.writeText(reportText(t, report()));
       setCopied('ok');
     } catch {
       setCopied('failed');
     }
-  }, [t, report]);
+  }
 
   return (
     <>
@@ -111,13 +109,13 @@ function ConnectionTest() {
             <button type="button" className="btn secondary" onClick={() => void copy()}>
               {t('diag.copy')}
             </button>
-            <button type="button" className="btn secondary" onClick={() => download(reportText(t, report), 'text/plain', reportFileName(startedAt, 'txt'))}>
+            <button type="button" className="btn secondary" onClick={() => download(reportText(t, report()), 'text/plain', reportFileName(startedAt, 'txt'))}>
               {t('diag.downloadText')}
             </button>
             <button
               type="button"
               className="btn secondary"
-              onClick={() => download(JSON.stringify(report, null, 2), 'application/json', reportFileName(startedAt, 'json'))}
+              onClick={() => download(JSON.stringify(report(), null, 2), 'application/json', reportFileName(startedAt, 'json'))}
             >
               {t('diag.downloadJson')}
             </button>
