@@ -3,17 +3,22 @@
 // probes that report the candidate pair WebRTC selected. The judging half
 // is in verdicts.ts.
 import {
+  Checker,
   CheckStatus,
   ConnectionCheck,
+  createAudioAnalyser,
   createLocalAudioTrack,
   createLocalVideoTrack,
   Room,
   RoomEvent,
   type CheckInfo,
+  type InstantiableCheck,
   type LocalAudioTrack,
   type LocalVideoTrack,
 } from 'livekit-client';
 import { pairFromStats, type Capabilities, type DeviceResult, type LibraryCheck, type Pair, type Probe, type ServerCandidate } from './verdicts';
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** capabilities reads what this browser offers for calls. */
 export function capabilities(): Capabilities {
@@ -61,11 +66,105 @@ function toLibraryCheck(info: CheckInfo): LibraryCheck {
   return { status, messages: info.logs.map((l) => ({ level: l.level, message: l.message })) };
 }
 
-/** libraryCheck runs one of livekit-client's own checks. */
+/**
+ * libraryCheck runs livekit-client's WebSocket check, or a publishing check
+ * built on its Checker. Its own publishing checks count the packets after a
+ * fixed 3 or 5 s, which a slow network or a busy computer misses; these wait
+ * for the packets with a deadline instead.
+ */
 export async function libraryCheck(url: string, token: string, which: 'websocket' | 'publishAudio' | 'publishVideo'): Promise<LibraryCheck> {
   const cc = new ConnectionCheck(url, token);
-  const info = which === 'websocket' ? await cc.checkWebsocket() : which === 'publishAudio' ? await cc.checkPublishAudio() : await cc.checkPublishVideo();
+  const info = which === 'websocket' ? await cc.checkWebsocket() : await cc.createAndRunCheck(publishCheck(which === 'publishAudio' ? 'audio' : 'video'));
   return toLibraryCheck(info);
+}
+
+const PACKETS_TIMEOUT_MS = 15_000;
+const PACKETS_ENOUGH = 50;
+const SAMPLE_MS = 100;
+const SAMPLE_FOR_MS = 2_000;
+
+function publishCheck(kind: 'audio' | 'video'): InstantiableCheck<Checker> {
+  return class PublishCheck extends Checker {
+    get description(): string {
+      return `Can publish ${kind}`;
+    }
+
+    protected async perform(): Promise<void> {
+      const room = await this.connect();
+      const track = kind === 'audio' ? await createLocalAudioTrack() : await createLocalVideoTrack();
+      try {
+        if (kind === 'audio' && (await isSilent(track as LocalAudioTrack))) throw new Error('unable to detect audio from microphone');
+        if (kind === 'video') {
+          if (await isBlack(track.mediaStreamTrack)) this.appendError('camera appears to be producing only black frames');
+          else this.appendMessage('received video frames');
+        }
+        await room.localParticipant.publishTrack(track);
+        const packets = await packetsSent(track.sender, kind);
+        if (!packets) throw new Error(`no ${kind} packets were sent within ${PACKETS_TIMEOUT_MS / 1000} s`);
+        this.appendMessage(`published ${packets} ${kind} packets`);
+      } finally {
+        track.stop();
+      }
+    }
+  };
+}
+
+// Waits until the sender has sent a second's worth of packets, or the deadline.
+async function packetsSent(sender: RTCRtpSender | undefined, kind: 'audio' | 'video'): Promise<number> {
+  const deadline = Date.now() + PACKETS_TIMEOUT_MS;
+  let sent = 0;
+  while (Date.now() < deadline) {
+    const stats = await sender?.getStats();
+    stats?.forEach((s: Record<string, unknown>) => {
+      if (s.type === 'outbound-rtp' && (s.kind ?? s.mediaType) === kind && typeof s.packetsSent === 'number') sent = Math.max(sent, s.packetsSent);
+    });
+    if (sent >= PACKETS_ENOUGH) break;
+    await wait(SAMPLE_MS * 2);
+  }
+  return sent;
+}
+
+// A microphone is silent when its level stays at zero for two seconds.
+async function isSilent(track: LocalAudioTrack): Promise<boolean> {
+  const { calculateVolume, cleanup } = createAudioAnalyser(track, { cloneTrack: true });
+  try {
+    for (let t = 0; t < SAMPLE_FOR_MS; t += SAMPLE_MS) {
+      if (calculateVolume() > 0) return false;
+      await wait(SAMPLE_MS);
+    }
+    return true;
+  } finally {
+    await cleanup();
+  }
+}
+
+// A camera is black when no frame of the next two seconds has a lit pixel.
+async function isBlack(track: MediaStreamTrack): Promise<boolean> {
+  const clone = track.clone();
+  const video = document.createElement('video');
+  video.muted = true;
+  video.playsInline = true;
+  video.srcObject = new MediaStream([clone]);
+  const canvas = document.createElement('canvas');
+  canvas.width = 64;
+  canvas.height = 36;
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  try {
+    await video.play();
+    if (!ctx) return false;
+    for (let t = 0; t < SAMPLE_FOR_MS; t += SAMPLE_MS * 2) {
+      if (video.videoWidth) {
+        ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
+        const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+        for (let i = 0; i < d.length; i += 4) if (d[i] || d[i + 1] || d[i + 2]) return false;
+      }
+      await wait(SAMPLE_MS * 2);
+    }
+    return true;
+  } finally {
+    clone.stop();
+    video.srcObject = null;
+  }
 }
 
 /** ProbeMode says which ICE candidates a probe may use. */
@@ -76,7 +175,6 @@ const RECONNECT_TIMEOUT_MS = 10_000;
 const RTT_SAMPLES = 3;
 const RTT_INTERVAL_MS = 400;
 
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * probe joins the test room once and reports the server's candidates, the
