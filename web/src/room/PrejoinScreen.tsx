@@ -10,10 +10,13 @@ import {
   type LocalVideoTrack,
 } from 'livekit-client';
 import { useSession } from '../auth/session';
+import { ConnectionTestLink } from '../diagnostics/link';
 import { useT } from '../i18n/i18n';
 import { loadDisplayName, MAX_NAME, saveDisplayName } from '../lib/displayName';
 import type { JoinChoices, PreviewTracks } from './choices';
+import { joinLabel, recordingNotice, whoIsIn } from './preview';
 import { useMicLevel } from './useMicLevel';
+import { useRoomPreview } from './useRoomPreview';
 
 interface Props {
   slug: string;
@@ -47,6 +50,9 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
   // Tracks handed to onJoin are no longer this screen's to stop.
   const handedOver = useRef<PreviewTracks>({});
   const level = useMicLevel(audioOn ? audio : undefined);
+  const preview = useRoomPreview(slug, !!user);
+  const who = whoIsIn(preview);
+  const recording = recordingNotice(preview);
 
   // Open camera and microphone once; release them when the screen goes.
   useEffect(() => {
@@ -155,6 +161,19 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
       <form className="card stack" onSubmit={submit} aria-labelledby="prejoin-title">
         <h1 id="prejoin-title">{t('prejoin.title')}</h1>
         <p className="muted">{t('prejoin.room', { slug })}</p>
+        {recording && (
+          <p className="prejoin-recording" role="status">
+            <span className="rec-dot" aria-hidden="true" />
+            <span>
+              <strong>{t(recording.key)}</strong> {t('prejoin.recordingHint')}
+            </span>
+          </p>
+        )}
+        {who && (
+          <p className="prejoin-who" aria-live="polite">
+            {t(who.key, who.vars)}
+          </p>
+        )}
         {!user && (
           <label className="field">
             <span>{t('prejoin.name')}</span>
@@ -197,14 +216,18 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
         </div>
         <DeviceSelect ready={devicesReady} label={t('prejoin.microphone')} devices={mics} value={micId ?? audio?.mediaStreamTrack.getSettings().deviceId} onChange={pickMic} />
         <DeviceSelect ready={devicesReady} label={t('prejoin.camera')} devices={cams} value={camId ?? video?.mediaStreamTrack.getSettings().deviceId} onChange={pickCam} />
-        {mediaError && <p className="warning">{t('prejoin.blocked', { message: mediaError })}</p>}
+        {mediaError && (
+          <p className="warning">
+            {t('prejoin.blocked', { message: mediaError })} <ConnectionTestLink label="diag.prejoinLink" newTab />
+          </p>
+        )}
         {error && (
           <p className="error" role="alert">
             {error}
           </p>
         )}
         <button type="submit" className="btn primary big" disabled={busy}>
-          {busy ? t('prejoin.joining') : t('prejoin.join')}
+          {busy ? t('prejoin.joining') : t(joinLabel(preview))}
         </button>
       </form>
     </main>
