@@ -17,6 +17,14 @@ const enc = encodeURIComponent;
 
 export const getConfig = () => apiFetch<AppConfig>('/config/');
 export const getMe = () => apiFetch<User>('/users/me/');
+/** UserPatch is what users/<id>/ lets users change about themselves. */
+export interface UserPatch {
+  language?: string;
+  timezone?: string;
+}
+/** updateMe changes the signed-in user's preferences (the server answers 403 for anyone else's id). */
+export const updateMe = (id: string, patch: UserPatch) =>
+  apiFetch<User>(`/users/${encodeURIComponent(id)}/`, { method: 'PATCH', body: patch });
 export const logout = () => apiFetch<void>('/logout/', { method: 'POST' });
 export const localLogin = (email: string, password: string) =>
   apiFetch<void>('/local-login/', { method: 'POST', body: { email, password } });
