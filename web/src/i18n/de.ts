@@ -293,4 +293,8 @@ export const de: Dictionary = {
   'invite.partial': 'Der Mailserver hat mittendrin abgebrochen. Gesendet an: {sent}. Nicht gesendet an: {failed}.',
   'invite.noneSent': 'Der Mailserver hat die Einladungen abgelehnt; keine wurde gesendet. Versuchen Sie es später erneut oder teilen Sie den Link selbst.',
   'invite.forbidden': 'Nur Inhaber und Administratoren des Meetings können Einladungen senden.',
+  // Participant tiles (LiveKit's own words, translated)
+  'tile.screenOf': 'Bildschirm von {name}',
+  'tile.pin': '{name} anpinnen',
+  'tile.unpin': '{name} loslösen',
 };

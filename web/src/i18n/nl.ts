@@ -293,4 +293,8 @@ export const nl: Dictionary = {
   'invite.partial': 'De mailserver is halverwege gestopt. Verstuurd naar: {sent}. Niet verstuurd naar: {failed}.',
   'invite.noneSent': 'De mailserver heeft de uitnodigingen geweigerd; er is er geen verstuurd. Probeer het later opnieuw of deel de link zelf.',
   'invite.forbidden': 'Alleen eigenaren en beheerders van de vergadering kunnen uitnodigingen versturen.',
+  // Participant tiles (LiveKit's own words, translated)
+  'tile.screenOf': 'Scherm van {name}',
+  'tile.pin': '{name} vastzetten',
+  'tile.unpin': '{name} losmaken',
 };
