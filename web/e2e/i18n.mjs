@@ -109,6 +109,17 @@ async function onePass({ browser, base, people, snap, log }, lang, T, patterns, 
   await page.getByRole('button', { name: T['conf.leave'] }).waitFor();
   n += await assertNoEnglish(guest, patterns, `${lang} call (${tag})`, ignore);
   await snap(guest, `i18n-${lang}-call-${tag}`);
+  if (tag === 'desktop') {
+    // A screen share: LiveKit's tile would say "<name>'s screen".
+    await page.getByRole('button', { name: T['conf.shareScreen'] }).click();
+    const screenName = T['tile.screenOf'].replace('{name}', name);
+    await page.locator('.lk-participant-tile').getByText(screenName, { exact: true }).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: T['tile.unpin'].replace('{name}', screenName) }).waitFor();
+    n += await assertNoEnglish(guest, patterns, `${lang} screen share (${tag})`, ignore);
+    await snap(guest, `i18n-${lang}-screen-${tag}`);
+    await page.getByRole('button', { name: T['conf.stopShare'] }).click();
+    await page.getByRole('button', { name: T['conf.shareScreen'] }).waitFor();
+  }
   await page.getByTestId('chat-toggle').click();
   await page.getByPlaceholder(T['chat.placeholder']).fill('Hallo');
   await page.getByRole('button', { name: T['chat.send'], exact: true }).click();
@@ -120,7 +131,7 @@ async function onePass({ browser, base, people, snap, log }, lang, T, patterns, 
   await page.getByRole('complementary', { name: T['conf.participants'] }).waitFor();
   n += await assertNoEnglish(guest, patterns, `${lang} participants (${tag})`, ignore);
   if (tag === 'desktop') await snap(guest, `i18n-${lang}-participants-${tag}`);
-  log(`  ${lang} ${tag}: ${n} characters checked on 5 screens, no English`);
+  log(`  ${lang} ${tag}: ${n} characters checked on ${tag === 'desktop' ? 6 : 5} screens, no English`);
   await guest.context.close();
 }
 
