@@ -113,7 +113,9 @@ async function onePass({ browser, base, people, snap, log }, lang, T, patterns, 
     // A screen share: LiveKit's tile would say "<name>'s screen".
     await page.getByRole('button', { name: T['conf.shareScreen'] }).click();
     const screenName = T['tile.screenOf'].replace('{name}', name);
-    await page.locator('.lk-participant-tile').getByText(screenName, { exact: true }).waitFor({ timeout: 30_000 });
+    // Publishing a screen is slow on a loaded machine: wait for the button to say it is shared first.
+    await page.getByRole('button', { name: T['conf.stopShare'] }).waitFor({ timeout: 60_000 });
+    await page.locator('.lk-participant-tile').getByText(screenName, { exact: true }).waitFor({ timeout: 60_000 });
     await page.getByRole('button', { name: T['tile.unpin'].replace('{name}', screenName) }).waitFor();
     n += await assertNoEnglish(guest, patterns, `${lang} screen share (${tag})`, ignore);
     await snap(guest, `i18n-${lang}-screen-${tag}`);
