@@ -13,7 +13,9 @@ import { useSession } from '../auth/session';
 import { useT } from '../i18n/i18n';
 import { loadDisplayName, MAX_NAME, saveDisplayName } from '../lib/displayName';
 import type { JoinChoices, PreviewTracks } from './choices';
+import { joinLabel, recordingNotice, whoIsIn } from './preview';
 import { useMicLevel } from './useMicLevel';
+import { useRoomPreview } from './useRoomPreview';
 
 interface Props {
   slug: string;
@@ -47,6 +49,9 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
   // Tracks handed to onJoin are no longer this screen's to stop.
   const handedOver = useRef<PreviewTracks>({});
   const level = useMicLevel(audioOn ? audio : undefined);
+  const preview = useRoomPreview(slug, !!user);
+  const who = whoIsIn(preview);
+  const recording = recordingNotice(preview);
 
   // Open camera and microphone once; release them when the screen goes.
   useEffect(() => {
@@ -155,6 +160,19 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
       <form className="card stack" onSubmit={submit} aria-labelledby="prejoin-title">
         <h1 id="prejoin-title">{t('prejoin.title')}</h1>
         <p className="muted">{t('prejoin.room', { slug })}</p>
+        {recording && (
+          <p className="prejoin-recording" role="status">
+            <span className="rec-dot" aria-hidden="true" />
+            <span>
+              <strong>{t(recording.key)}</strong> {t('prejoin.recordingHint')}
+            </span>
+          </p>
+        )}
+        {who && (
+          <p className="prejoin-who" aria-live="polite">
+            {t(who.key, who.vars)}
+          </p>
+        )}
         {!user && (
           <label className="field">
             <span>{t('prejoin.name')}</span>
@@ -204,7 +222,7 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
           </p>
         )}
         <button type="submit" className="btn primary big" disabled={busy}>
-          {busy ? t('prejoin.joining') : t('prejoin.join')}
+          {busy ? t('prejoin.joining') : t(joinLabel(preview))}
         </button>
       </form>
     </main>
