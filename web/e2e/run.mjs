@@ -9,6 +9,7 @@ import { admitWaitingGuest, inCall, joinAsGuest, openRestrictedRoom, saveSetting
 import { languagesScenario } from './i18n.mjs';
 import { hostModeratesGuest } from './incall.mjs';
 import { recordingPageScenario } from './recordings.mjs';
+import { connectionTestScenario } from './diagnostics.mjs';
 import { REPO, startMeet } from './server.mjs';
 
 const ARTIFACTS = join(REPO, 'test-artifacts', 'e2e');
@@ -17,9 +18,9 @@ mkdirSync(ARTIFACTS, { recursive: true });
 const t0 = Date.now();
 const log = (msg) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${msg}`);
 let shot = 0;
-async function snap(person, name) {
+async function snap(person, name, opts = {}) {
   const file = join(ARTIFACTS, `${String(++shot).padStart(2, '0')}-${name}.png`);
-  await person.page.screenshot({ path: file });
+  await person.page.screenshot({ path: file, ...opts });
   log(`  screenshot ${file}`);
 }
 
@@ -160,6 +161,10 @@ const scenarios = [
   [
     'languages: German and Dutch home, prejoin and call show no English; a signed-in pick is saved to the account',
     (ctx) => languagesScenario({ ...ctx, snap, log }),
+  ],
+  [
+    'connection test: off by default; on, signalling, UDP, TURN and publishing pass and the report lists them',
+    (ctx) => connectionTestScenario({ ...ctx, snap, log }),
   ],
 ];
 

@@ -10,6 +10,7 @@ import {
   type LocalVideoTrack,
 } from 'livekit-client';
 import { useSession } from '../auth/session';
+import { ConnectionTestLink } from '../diagnostics/link';
 import { useT } from '../i18n/i18n';
 import { loadDisplayName, MAX_NAME, saveDisplayName } from '../lib/displayName';
 import type { JoinChoices, PreviewTracks } from './choices';
@@ -215,7 +216,11 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
         </div>
         <DeviceSelect ready={devicesReady} label={t('prejoin.microphone')} devices={mics} value={micId ?? audio?.mediaStreamTrack.getSettings().deviceId} onChange={pickMic} />
         <DeviceSelect ready={devicesReady} label={t('prejoin.camera')} devices={cams} value={camId ?? video?.mediaStreamTrack.getSettings().deviceId} onChange={pickCam} />
-        {mediaError && <p className="warning">{t('prejoin.blocked', { message: mediaError })}</p>}
+        {mediaError && (
+          <p className="warning">
+            {t('prejoin.blocked', { message: mediaError })} <ConnectionTestLink label="diag.prejoinLink" newTab />
+          </p>
+        )}
         {error && (
           <p className="error" role="alert">
             {error}
