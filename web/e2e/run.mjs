@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { launchBrowser, leave, newPerson } from './browser.mjs';
 import { assertDecoding, waitForRemoteVideo } from './media.mjs';
 import { admitWaitingGuest, inCall, joinAsGuest, openRestrictedRoom, saveSettings } from './admission.mjs';
+import { languagesScenario } from './i18n.mjs';
 import { hostModeratesGuest } from './incall.mjs';
 import { recordingPageScenario } from './recordings.mjs';
 import { connectionTestScenario } from './diagnostics.mjs';
@@ -156,6 +157,10 @@ const scenarios = [
   [
     'recordings: the owner plays a recording from the e-mailed link; others get "not available"',
     (ctx) => recordingPageScenario({ ...ctx, snap, log }),
+  ],
+  [
+    'languages: German and Dutch home, prejoin and call show no English; a signed-in pick is saved to the account',
+    (ctx) => languagesScenario({ ...ctx, snap, log }),
   ],
   [
     'connection test: off by default; on, signalling, UDP, TURN and publishing pass and the report lists them',

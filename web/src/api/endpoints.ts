@@ -21,6 +21,14 @@ export const getConfig = () => apiFetch<AppConfig>('/config/');
 /** startConnectionTest asks for a LiveKit token for the connection test (404 when the feature is off). */
 export const startConnectionTest = () => apiFetch<ConnectionTestCredentials>('/diagnostics/connection/', { method: 'POST' });
 export const getMe = () => apiFetch<User>('/users/me/');
+/** UserPatch is what users/<id>/ lets users change about themselves. */
+export interface UserPatch {
+  language?: string;
+  timezone?: string;
+}
+/** updateMe changes the signed-in user's preferences (the server answers 403 for anyone else's id). */
+export const updateMe = (id: string, patch: UserPatch) =>
+  apiFetch<User>(`/users/${encodeURIComponent(id)}/`, { method: 'PATCH', body: patch });
 export const logout = () => apiFetch<void>('/logout/', { method: 'POST' });
 export const localLogin = (email: string, password: string) =>
   apiFetch<void>('/local-login/', { method: 'POST', body: { email, password } });

@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
 import { ApiError } from '../api/client';
+import { apiLanguage, useI18n } from '../i18n/i18n';
 import * as api from '../api/endpoints';
 import type { AppConfig, User } from '../api/types';
 import { markSilentLoginTried, shouldTrySilentLogin } from './silentLogin';
@@ -59,6 +60,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const reload = useCallback(async () => {
     setUser(await fetchMe());
   }, []);
+  // The signed-in user's saved language wins over this browser's; a language
+  // picked while signed in is saved to the account.
+  const { followAccount } = useI18n();
+  useEffect(() => {
+    followAccount(user ? { language: user.language, save: (l) => api.updateMe(user.id, { language: apiLanguage(l) }) } : null);
+  }, [user, followAccount]);
   const signOut = useCallback(async () => {
     await api.logout();
     setUser(null);

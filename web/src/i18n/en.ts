@@ -304,6 +304,10 @@ export const en = {
   'invite.partial': 'The mail server stopped part way. Sent to: {sent}. Not sent to: {failed}.',
   'invite.noneSent': 'The mail server refused the invitations; none was sent. Try again later or share the link yourself.',
   'invite.forbidden': 'Only the meeting’s owners and administrators can send invitations.',
+  // Participant tiles (LiveKit's own words, translated)
+  'tile.screenOf': '{name}’s screen',
+  'tile.pin': 'Pin {name}',
+  'tile.unpin': 'Unpin {name}',
   // Connection test (/test-connection)
   'diag.title': 'Connection test',
   'diag.intro': 'This page checks that your browser, camera, microphone and network are ready for video calls. It takes about half a minute and nobody sees or hears you.',

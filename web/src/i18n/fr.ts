@@ -304,6 +304,10 @@ export const fr: Dictionary = {
   'invite.partial': 'Le serveur de messagerie s’est arrêté en cours de route. Envoyé à : {sent}. Non envoyé à : {failed}.',
   'invite.noneSent': 'Le serveur de messagerie a refusé les invitations ; aucune n’est partie. Réessayez plus tard ou partagez le lien vous-même.',
   'invite.forbidden': 'Seuls les propriétaires et administrateurs de la réunion peuvent envoyer des invitations.',
+  // Participant tiles (LiveKit's own words, translated)
+  'tile.screenOf': 'Écran de {name}',
+  'tile.pin': 'Épingler {name}',
+  'tile.unpin': 'Désépingler {name}',
   // Connection test (/test-connection)
   'diag.title': 'Test de connexion',
   'diag.intro': 'Cette page vérifie que votre navigateur, votre caméra, votre micro et votre réseau sont prêts pour les appels vidéo. Cela prend environ une demi-minute et personne ne vous voit ni ne vous entend.',

@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import { dictionaries, type Lang, type MessageKey } from './dict';
 
@@ -11,20 +11,53 @@ export function translate(lang: Lang, key: MessageKey, vars?: Record<string, str
   return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
 }
 
-/** initialLang prefers the user's explicit choice, then the browser's language. */
-export function initialLang(stored: string | null, browser: readonly string[]): Lang {
-  if (stored && stored in dictionaries) return stored as Lang;
-  for (const l of browser) {
-    const base = l.toLowerCase().split('-')[0];
-    if (base in dictionaries) return base as Lang;
+/** asLang turns a language tag ("de", "de-DE", the API's "de-de") into an interface language, or null. */
+export function asLang(tag: string | null | undefined): Lang | null {
+  if (!tag) return null;
+  const base = tag.toLowerCase().split(/[-_]/)[0];
+  return base in dictionaries ? (base as Lang) : null;
+}
+
+// The API's codes for the interface languages (users.Languages on the server).
+const API_CODES: Record<Lang, string> = { en: 'en-us', fr: 'fr-fr', de: 'de-de', nl: 'nl-nl' };
+
+/** apiLanguage is the code users/<id>/ stores for an interface language. */
+export function apiLanguage(lang: Lang): string {
+  return API_CODES[lang];
+}
+
+/**
+ * resolveLang picks the interface language: the signed-in user's saved
+ * language first, then the choice made in this browser, then the browser's
+ * own languages, then English.
+ */
+export function resolveLang(account: string | null | undefined, stored: string | null, browser: readonly string[]): Lang {
+  for (const tag of [account, stored, ...browser]) {
+    const l = asLang(tag);
+    if (l) return l;
   }
   return 'en';
 }
 
+/** initialLang prefers the user's explicit choice, then the browser's language. */
+export function initialLang(stored: string | null, browser: readonly string[]): Lang {
+  return resolveLang(null, stored, browser);
+}
+
 type T = (key: MessageKey, vars?: Record<string, string | number>) => string;
+
+/** AccountLanguage is the signed-in user's saved language and how to change it. */
+export interface AccountLanguage {
+  language: string | null | undefined;
+  save: (lang: Lang) => Promise<unknown>;
+}
+
 interface I18n {
   lang: Lang;
+  /** setLang is the user's explicit choice: kept in this browser and, when signed in, saved to the account. */
   setLang: (l: Lang) => void;
+  /** followAccount makes the signed-in user's saved language win (null when signed out). */
+  followAccount: (account: AccountLanguage | null) => void;
   t: T;
 }
 
@@ -39,19 +72,37 @@ function readStored(): string | null {
 }
 
 export function I18nProvider({ children, lang: forced }: { children: ReactNode; lang?: Lang }) {
-  const [lang, setLangState] = useState<Lang>(() => forced ?? initialLang(readStored(), navigator.languages ?? []));
+  const [stored, setStored] = useState<string | null>(() => (forced ? null : readStored()));
+  const [account, setAccount] = useState<string | null>(null);
+  const save = useRef<AccountLanguage['save'] | null>(null);
+  // A forced language (tests, previews) holds until a language is picked.
+  const [override, setOverride] = useState<Lang | undefined>(forced);
+  const lang = override ?? resolveLang(account, stored, navigator.languages ?? []);
+
   const setLang = useCallback((l: Lang) => {
-    setLangState(l);
+    setOverride(undefined);
+    setStored(l);
     try {
       localStorage.setItem(KEY, l);
     } catch {
       // A language preference is not worth an error.
     }
+    if (save.current) {
+      setAccount(l);
+      save.current(l).catch((err: unknown) => console.warn('the language could not be saved to the account', err));
+    }
+  }, []);
+  const followAccount = useCallback((a: AccountLanguage | null) => {
+    save.current = a?.save ?? null;
+    setAccount(a ? (asLang(a.language) ?? null) : null);
   }, []);
   useEffect(() => {
     document.documentElement.lang = lang;
   }, [lang]);
-  const value = useMemo<I18n>(() => ({ lang, setLang, t: (k, v) => translate(lang, k, v) }), [lang, setLang]);
+  const value = useMemo<I18n>(
+    () => ({ lang, setLang, followAccount, t: (k, v) => translate(lang, k, v) }),
+    [lang, setLang, followAccount],
+  );
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
 

@@ -3,6 +3,7 @@ import { isHandRaised } from '../call/hands';
 import { useT } from '../i18n/i18n';
 import { Icon } from './icons';
 import { ParticipantMenu } from './ParticipantMenu';
+import { TileContents } from './TileContents';
 import { useParticipantTick } from './participantState';
 
 /**
@@ -17,7 +18,9 @@ export function CallTile() {
   const hand = participant ? isHandRaised(participant) : false;
   return (
     <div className="call-tile" data-hand-raised={hand}>
-      <ParticipantTile />
+      <ParticipantTile>
+        <TileContents />
+      </ParticipantTile>
       {participant && (
         <div className="tile-overlay">
           {hand && (

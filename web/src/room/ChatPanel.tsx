@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useChat } from '@livekit/components-react';
-import { useT } from '../i18n/i18n';
+import { useI18n } from '../i18n/i18n';
 import { useCall } from './CallContext';
 
 /**
@@ -9,7 +9,7 @@ import { useCall } from './CallContext';
  * messages arriving then raise the unread count and a short notice.
  */
 export function ChatPanel({ open, onOpen, onUnread }: { open: boolean; onOpen: () => void; onUnread?: (n: number) => void }) {
-  const t = useT();
+  const { t, lang } = useI18n();
   const call = useCall();
   const { send, chatMessages, isSending } = useChat();
   const [text, setText] = useState('');
@@ -53,7 +53,7 @@ export function ChatPanel({ open, onOpen, onUnread }: { open: boolean; onOpen: (
             <li key={m.id} className="chat-entry" data-origin={m.from?.isLocal ? 'local' : 'remote'}>
               <span className="chat-meta">
                 <strong>{m.from?.isLocal ? t('chat.you') : m.from?.name || m.from?.identity}</strong>{' '}
-                <time className="muted small">{new Date(m.timestamp).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</time>
+                <time className="muted small">{new Date(m.timestamp).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' })}</time>
               </span>
               <span className="chat-text">{m.message}</span>
             </li>

@@ -12,6 +12,7 @@ import {
 } from '@livekit/components-react';
 import { RoomEvent, Track } from 'livekit-client';
 import { CallTile } from './CallTile';
+import { TileContents } from './TileContents';
 
 function sameTrack(a: TrackReferenceOrPlaceholder, b?: TrackReferenceOrPlaceholder): boolean {
   if (!b) return false;
@@ -66,7 +67,9 @@ export function StageLayout() {
         <CarouselLayout tracks={others}>
           <CallTile />
         </CarouselLayout>
-        <FocusLayout trackRef={focus} />
+        <FocusLayout trackRef={focus}>
+          <TileContents />
+        </FocusLayout>
       </FocusLayoutContainer>
     </div>
   );
