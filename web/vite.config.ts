@@ -1,7 +1,7 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
-import { effectsAssets } from './build/effectsAssets';
+import { effectsAssets } from './build/effectsAssets.ts';
 
 // The Go binary serves dist/ (embedded, or MEET_WEB_DIR). In `npm run dev`
 // the API is proxied to a running `meet serve` (MEET_DEV_API, default :8080).

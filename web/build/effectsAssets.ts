@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Plugin } from 'vite';
-import { segmenterMetadata, withMetadata } from './tfliteMetadata';
+import { segmenterMetadata, withMetadata } from './tfliteMetadata.ts';
 
 const require = createRequire(import.meta.url);
 const VIRTUAL = 'virtual:effects-assets';

@@ -67,7 +67,7 @@ export function EffectsPanel({ value, onChange, support, videoState, noiseState,
       </fieldset>
       <fieldset className="fx-group">
         <legend>{t('effects.audio')}</legend>
-        <label className="fx-switch">
+        <label className="fx-switch" data-noise-state={noiseState}>
           <input
             type="checkbox"
             role="switch"

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { audioCapture, defaultEffects, needsRecapture, parseEffects, sameVideoEffect } from './choices';
 import { FrameGovernor, QUALITY_STEPS } from './governor';
-import { detectSupport } from './support';
+import { detectSupport, softwareRendering } from './support';
 
 const images = ['room', 'sea'];
 
@@ -85,7 +85,10 @@ describe('FrameGovernor', () => {
     let r = feed(g, 50, 40, 0); // 40 ms > 33 ms budget at 30 fps
     expect(r.verdicts).toEqual(['lower']);
     expect(g.quality).toEqual(QUALITY_STEPS[1]);
-    expect(g.budgetMs).toBeCloseTo(1000 / 24);
+    expect(g.budgetMs()).toBeCloseTo(1000 / 24);
+    // A camera slower than the step gives each frame more time.
+    expect(g.budgetMs(10)).toBe(100);
+    expect(g.budgetMs(60)).toBeCloseTo(1000 / 24);
     // 40 ms fits in 41.7 ms at 24 fps: stays.
     r = feed(g, 100, 40, r.now);
     expect(r.verdicts).toEqual([]);
@@ -100,6 +103,13 @@ describe('FrameGovernor', () => {
     g.reset();
     expect(g.step).toBe(0);
     expect(g.record(1, r.now + 6000)).toBe('keep');
+  });
+
+  it('judges frames against the camera\'s own rate when it is lower', () => {
+    const g = new FrameGovernor(opts);
+    const verdicts = [];
+    for (let i = 0, now = 0; i < 60; i++, now += 100) verdicts.push(g.record(80, now, 10));
+    expect(verdicts.every((v) => v === 'keep')).toBe(true);
   });
 
   it('needs the late share, not a single slow frame', () => {
@@ -130,5 +140,14 @@ describe('detectSupport', () => {
   });
   it('finds SIMD in this Node', () => {
     expect(detectSupport({ ...full, WebAssembly }).video).toBe(true);
+  });
+});
+
+describe('softwareRendering', () => {
+  it('recognises CPU renderers', () => {
+    expect(softwareRendering('ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero)), SwiftShader driver)')).toBe(true);
+    expect(softwareRendering('llvmpipe (LLVM 15.0.6, 256 bits)')).toBe(true);
+    expect(softwareRendering('ANGLE (Intel, Mesa Intel(R) UHD Graphics 620, OpenGL 4.6)')).toBe(false);
+    expect(softwareRendering(null)).toBe(false);
   });
 });

@@ -52,22 +52,27 @@ export class FrameGovernor {
     return this.opts.steps[this.step];
   }
 
-  /** budgetMs is the time one frame may take at the current frame rate. */
-  get budgetMs(): number {
-    return 1000 / this.quality.frameRate;
+  /**
+   * budgetMs is the time one frame may take: the time between two frames at
+   * the current step's rate, or at the camera's own rate when it is lower.
+   */
+  budgetMs(sourceFps?: number): number {
+    const fps = sourceFps && sourceFps > 0 ? Math.min(sourceFps, this.quality.frameRate) : this.quality.frameRate;
+    return 1000 / fps;
   }
 
   /**
    * record takes one frame's processing time (ms) at time `now` (ms, any
-   * monotonic clock) and says what to do. After 'off' it keeps saying 'off'
+   * monotonic clock), with the camera's frame rate when known, and says what
+   * to do. After 'off' it keeps saying 'off'
    * until reset.
    */
-  record(processingMs: number, now: number): Verdict {
+  record(processingMs: number, now: number, sourceFps?: number): Verdict {
     if (this.stopped) return 'off';
     if (this.since === null) this.since = now;
     if (now - this.since < this.opts.settleMs) return 'keep';
     this.seen++;
-    if (processingMs > this.budgetMs) this.late++;
+    if (processingMs > this.budgetMs(sourceFps)) this.late++;
     if (this.seen < this.opts.window) return 'keep';
     const tooSlow = this.late / this.seen >= this.opts.lateShare;
     this.seen = 0;

@@ -55,3 +55,23 @@ let cached: Support | undefined;
 export function support(): Support {
   return (cached ??= detectSupport());
 }
+
+/**
+ * softwareRendering reports whether WebGL runs on the CPU (SwiftShader,
+ * llvmpipe: no usable GPU). MediaPipe's GPU delegate then costs more than
+ * its CPU one, which reads no pixels back from a pretend GPU.
+ */
+export function softwareRendering(renderer: string | null = webglRenderer()): boolean {
+  return renderer !== null && /swiftshader|llvmpipe|software|softpipe/i.test(renderer);
+}
+
+function webglRenderer(): string | null {
+  try {
+    const gl = document.createElement('canvas').getContext('webgl2');
+    if (!gl) return null;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  } catch {
+    return null;
+  }
+}

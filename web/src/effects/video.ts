@@ -6,6 +6,7 @@ import { modelPath, visionBase } from 'virtual:effects-assets';
 import { backgroundUrl } from './backgrounds';
 import { BLUR_RADIUS, sameVideoEffect, type VideoEffect } from './choices';
 import { FrameGovernor } from './governor';
+import { softwareRendering } from './support';
 
 type Wrapper = import('@livekit/track-processors').BackgroundProcessorWrapper;
 type SwitchOptions = import('@livekit/track-processors').SwitchBackgroundProcessorOptions;
@@ -29,6 +30,8 @@ export interface FrameStats {
 declare global {
   interface Window {
     __meetEffectStats?: FrameStats[];
+    /** Set by browser tests on a machine too slow for effects: lower the quality but never turn off. */
+    __meetEffectsKeepOn?: boolean;
   }
 }
 
@@ -51,6 +54,8 @@ export class VideoEffectController {
   private effect: VideoEffect = { kind: 'none' };
   private queue: Promise<void> = Promise.resolve();
   private readonly governor = new FrameGovernor();
+  /** The camera's capture before the governor lowered it. */
+  private original?: MediaTrackSettings;
   state: VideoEffectState = 'off';
 
   /** onState hears every change of state (the latest screen that shows the track sets it). */
@@ -93,10 +98,12 @@ export class VideoEffectController {
       const processor = BackgroundProcessor({
         ...switchOptions(effect),
         assetPaths: { tasksVisionFileSet: visionBase, modelAssetPath: modelPath },
+        segmenterOptions: { delegate: softwareRendering() ? 'CPU' : 'GPU' },
         onFrameProcessed: (stats) => this.frame(stats),
       } as Parameters<typeof BackgroundProcessor>[0]);
       await this.track.setProcessor(processor);
       this.processor = processor;
+      this.original = processor.source?.getSettings();
       // The person may have picked something else while the model loaded.
       if (sameVideoEffect(this.effect, effect)) this.set('on');
     } catch (err) {
@@ -109,12 +116,19 @@ export class VideoEffectController {
 
   private frame(stats: FrameStats) {
     window.__meetEffectStats?.push({ ...stats });
-    const verdict = this.governor.record(stats.processingTimeMs, performance.now());
+    const verdict = this.governor.record(stats.processingTimeMs, performance.now(), this.processor?.source?.getSettings().frameRate);
     if (verdict === 'lower') {
+      // Never above what the camera gives now: a step only ever lowers.
       const q = this.governor.quality;
-      void this.processor?.source?.applyConstraints({ width: { ideal: q.width }, height: { ideal: q.height }, frameRate: { ideal: q.frameRate } }).catch(() => {});
+      const cur = this.processor?.source?.getSettings() ?? {};
+      const width = Math.min(cur.width ?? q.width, q.width);
+      const height = Math.min(cur.height ?? q.height, q.height);
+      const frameRate = Math.min(cur.frameRate ?? q.frameRate, q.frameRate);
+      void this.processor?.source
+        ?.applyConstraints({ width: { ideal: width, max: q.width }, height: { ideal: height, max: q.height }, frameRate: { ideal: frameRate, max: q.frameRate } })
+        .catch(() => {});
       this.set('reduced');
-    } else if (verdict === 'off') {
+    } else if (verdict === 'off' && !window.__meetEffectsKeepOn) {
       this.set('slow');
       void this.apply({ kind: 'none' });
     }
@@ -122,8 +136,9 @@ export class VideoEffectController {
 
   /** restoreQuality puts the camera back to the normal capture after the governor lowered it. */
   private async restoreQuality() {
-    const q = this.governor.opts.steps[0];
-    await this.processor?.source?.applyConstraints({ width: { ideal: q.width }, height: { ideal: q.height }, frameRate: { ideal: q.frameRate } }).catch(() => {});
+    const o = this.original;
+    if (!o || this.state !== 'reduced') return;
+    await this.processor?.source?.applyConstraints({ width: { ideal: o.width }, height: { ideal: o.height }, frameRate: { ideal: o.frameRate } }).catch(() => {});
   }
 }
 
