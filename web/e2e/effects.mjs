@@ -122,7 +122,7 @@ async function remoteAudioLevel(page) {
 async function pickEffect(panel, label) {
   await panel.getByText(label, { exact: true }).click();
   await panel.locator('input[type=radio]:checked').waitFor();
-  await panel.locator('.fx-status[data-state="on"], .fx-status[data-state="off"], .fx-status[data-state="reduced"]').waitFor({ state: 'attached', timeout: 30_000 });
+  await panel.locator('.fx-status[data-state="on"], .fx-status[data-state="off"], .fx-status[data-state="reduced"]').waitFor({ state: 'attached', timeout: 60_000 });
 }
 
 /** effectsScenario is the scenario; `snap(person, name)` takes a screenshot. */
@@ -266,5 +266,7 @@ async function screens({ browser, base, people, snap }) {
     await p.page.getByTestId('effects-toggle').click();
     await p.page.locator('.side-panel [data-testid="effects-panel"] .fx-status[data-state="on"], .side-panel [data-testid="effects-panel"] .fx-status[data-state="reduced"]').waitFor({ state: 'attached', timeout: 30_000 });
     await snap(p, `effects-call-${label}`);
+    // One call at a time: each running effect costs most of a core here.
+    await p.context.close();
   }
 }
