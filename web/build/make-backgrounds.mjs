@@ -159,7 +159,6 @@ for (const [name, draw] of Object.entries(scenes)) {
       const canvas = document.createElement('canvas');
       canvas.width = W;
       canvas.height = H;
-      // eslint-disable-next-line no-new-func
       new Function('return ' + src)()(canvas.getContext('2d'), W, H, random);
       return canvas.toDataURL('image/webp', 0.8);
     },

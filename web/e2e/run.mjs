@@ -50,9 +50,12 @@ const scenarios = [
       await ann.page.goto(`/${slug}`);
       await ann.page.locator('.preview video').waitFor();
       await snap(ann, 'guest-prejoin');
-      await joinAsGuest(ann, slug, 'Ann Guest');
+      const annSaw = await joinAsGuest(ann, slug, 'Ann Guest');
+      if (annSaw.label !== 'Join meeting' || annSaw.who !== 'No one else is here yet') throw new Error(`ann's prejoin: ${JSON.stringify(annSaw)}`);
       await inCall(ann);
-      await joinAsGuest(bob, slug, 'Bob Guest');
+      // A public room: the next guest is told by name who is already in.
+      const bobSaw = await joinAsGuest(bob, slug, 'Bob Guest');
+      if (bobSaw.label !== 'Join meeting' || bobSaw.who !== 'Ann Guest is in the call') throw new Error(`bob's prejoin: ${JSON.stringify(bobSaw)}`);
       await inCall(bob);
       const annSees = await waitForRemoteVideo(ann.page);
       const bobSees = await waitForRemoteVideo(bob.page);
@@ -108,7 +111,9 @@ const scenarios = [
 
       const gus = await newPerson(browser, base, 'gus');
       people.push(gus);
-      await joinAsGuest(gus, slug, 'Gus Guest');
+      // A restricted room: Gus must ask, and learns how many are in, not who.
+      const gusSaw = await joinAsGuest(gus, slug, 'Gus Guest');
+      if (gusSaw.label !== 'Ask to join' || !/^\d (person is|people are) in the call$/.test(gusSaw.who ?? '')) throw new Error(`gus's prejoin: ${JSON.stringify(gusSaw)}`);
       await gus.page.getByRole('heading', { name: 'Waiting to be let in' }).waitFor();
       await snap(gus, 'guest-waiting');
 

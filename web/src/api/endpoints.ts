@@ -8,6 +8,7 @@ import type {
   Recording,
   ResourceAccess,
   Room,
+  RoomPreview,
   RoomRole,
   User,
   WaitingParticipant,
@@ -36,6 +37,9 @@ export const createRoom = (name: string, accessLevel?: AccessLevel) =>
 
 export const getRoom = (idOrSlug: string, username: string) =>
   apiFetch<Room>(`/rooms/${enc(idOrSlug)}/?username=${enc(username)}`);
+
+/** getRoomPreview reads what the prejoin screen shows: admission, who is in, recording. */
+export const getRoomPreview = (idOrSlug: string) => apiFetch<RoomPreview>(`/rooms/${enc(idOrSlug)}/preview/`);
 
 export interface RoomPatch {
   access_level?: AccessLevel;

@@ -119,3 +119,13 @@ export interface Recording {
   /** When the recording expires; null: it never does. */
   expired_at: string | null;
 }
+
+/** RoomPreview is the body of rooms/{id}/preview/ (a meet addition). */
+export interface RoomPreview {
+  admission: 'direct' | 'lobby';
+  participants_count: number;
+  participants: string[];
+  recording: { mode: 'screen_recording' | 'transcript'; status: 'initiated' | 'active' } | null;
+  access_level: 'public' | 'trusted' | 'restricted';
+}
+

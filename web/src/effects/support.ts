@@ -22,7 +22,7 @@ export interface Support {
 
 /** detectSupport checks the environment (the browser's by default). */
 export function detectSupport(env: Env = browserEnv()): Support {
-  let simd = false;
+  let simd: boolean;
   try {
     simd = env.WebAssembly?.validate(SIMD_PROBE) ?? false;
   } catch {

@@ -35,7 +35,8 @@ export function useRoomEffects(room: Room, effects: EffectChoices): { videoState
     let live = true;
     void applyAudioEffects(mic, effects).then((s) => live && setNoiseState(s));
     return () => void (live = false);
-  }, [room, effects.noiseSuppression, effects.echoCancellation, effects.autoGainControl, tracks]);
+    // Runs on any change of the choices: applying is a no-op when the microphone already matches.
+  }, [room, effects, tracks]);
 
   return { videoState, noiseState };
 }

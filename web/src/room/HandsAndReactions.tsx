@@ -22,7 +22,6 @@ export function HandButton() {
   const raised = isHandRaised(localParticipant);
   const [busy, setBusy] = useState(false);
   const latest = useRef({ raised, busy });
-  latest.current = { raised, busy };
 
   async function toggle() {
     if (!call.roomId || latest.current.busy) return;
@@ -36,7 +35,10 @@ export function HandButton() {
     }
   }
   const toggleRef = useRef(toggle);
-  toggleRef.current = toggle;
+  useEffect(() => {
+    latest.current = { raised, busy };
+    toggleRef.current = toggle;
+  });
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

@@ -19,7 +19,9 @@ import { videoController, type VideoEffectState } from '../effects/video';
 import { useT } from '../i18n/i18n';
 import { loadDisplayName, MAX_NAME, saveDisplayName } from '../lib/displayName';
 import type { JoinChoices, PreviewTracks } from './choices';
+import { joinLabel, recordingNotice, whoIsIn } from './preview';
 import { useMicLevel } from './useMicLevel';
+import { useRoomPreview } from './useRoomPreview';
 
 interface Props {
   slug: string;
@@ -56,6 +58,9 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
   const [effects, setEffects] = useState<EffectChoices>(() => loadEffects(BACKGROUND_IDS));
   const [videoState, setVideoState] = useState<VideoEffectState>('off');
   const [noiseState, setNoiseState] = useState<NoiseState>();
+  const preview = useRoomPreview(slug, !!user);
+  const who = whoIsIn(preview);
+  const recording = recordingNotice(preview);
 
   // Open camera and microphone once; release them when the screen goes.
   useEffect(() => {
@@ -129,7 +134,8 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
     let live = true;
     void applyAudioEffects(audio, effects).then((s) => live && setNoiseState(s));
     return () => void (live = false);
-  }, [audio, effects.noiseSuppression, effects.echoCancellation, effects.autoGainControl]);
+    // Runs on any change of the choices: applying is a no-op when the microphone already matches.
+  }, [audio, effects]);
   // An effect the device could not keep up with is unselected (the panel says why).
   useEffect(() => {
     if (videoState === 'slow') setEffects((e) => ({ ...e, video: { kind: 'none' } }));
@@ -183,6 +189,19 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
       <form className="card stack" onSubmit={submit} aria-labelledby="prejoin-title">
         <h1 id="prejoin-title">{t('prejoin.title')}</h1>
         <p className="muted">{t('prejoin.room', { slug })}</p>
+        {recording && (
+          <p className="prejoin-recording" role="status">
+            <span className="rec-dot" aria-hidden="true" />
+            <span>
+              <strong>{t(recording.key)}</strong> {t('prejoin.recordingHint')}
+            </span>
+          </p>
+        )}
+        {who && (
+          <p className="prejoin-who" aria-live="polite">
+            {t(who.key, who.vars)}
+          </p>
+        )}
         {!user && (
           <label className="field">
             <span>{t('prejoin.name')}</span>
@@ -243,7 +262,7 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
           </p>
         )}
         <button type="submit" className="btn primary big" disabled={busy}>
-          {busy ? t('prejoin.joining') : t('prejoin.join')}
+          {busy ? t('prejoin.joining') : t(joinLabel(preview))}
         </button>
       </form>
     </main>
