@@ -9,6 +9,7 @@ import { admitWaitingGuest, inCall, joinAsGuest, openRestrictedRoom, saveSetting
 import { effectsScenario, effectsScreens } from './effects.mjs';
 import { hostModeratesGuest } from './incall.mjs';
 import { recordingPageScenario } from './recordings.mjs';
+import { connectionTestScenario } from './diagnostics.mjs';
 import { REPO, startMeet } from './server.mjs';
 
 const ARTIFACTS = join(REPO, 'test-artifacts', 'e2e');
@@ -17,9 +18,9 @@ mkdirSync(ARTIFACTS, { recursive: true });
 const t0 = Date.now();
 const log = (msg) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${msg}`);
 let shot = 0;
-async function snap(person, name) {
+async function snap(person, name, opts = {}) {
   const file = join(ARTIFACTS, `${String(++shot).padStart(2, '0')}-${name}.png`);
-  await person.page.screenshot({ path: file });
+  await person.page.screenshot({ path: file, ...opts });
   log(`  screenshot ${file}`);
 }
 
@@ -158,6 +159,10 @@ const scenarios = [
   [
     'recordings: the owner plays a recording from the e-mailed link; others get "not available"',
     (ctx) => recordingPageScenario({ ...ctx, snap, log }),
+  ],
+  [
+    'connection test: off by default; on, signalling, UDP, TURN and publishing pass and the report lists them',
+    (ctx) => connectionTestScenario({ ...ctx, snap, log }),
   ],
 ];
 

@@ -2,6 +2,7 @@ import { apiFetch, API_BASE } from './client';
 import type {
   AccessLevel,
   AppConfig,
+  ConnectionTestCredentials,
   EntryRequest,
   Page,
   PublishSource,
@@ -17,6 +18,8 @@ import type {
 const enc = encodeURIComponent;
 
 export const getConfig = () => apiFetch<AppConfig>('/config/');
+/** startConnectionTest asks for a LiveKit token for the connection test (404 when the feature is off). */
+export const startConnectionTest = () => apiFetch<ConnectionTestCredentials>('/diagnostics/connection/', { method: 'POST' });
 export const getMe = () => apiFetch<User>('/users/me/');
 export const logout = () => apiFetch<void>('/logout/', { method: 'POST' });
 export const localLogin = (email: string, password: string) =>

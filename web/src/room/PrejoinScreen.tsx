@@ -10,6 +10,7 @@ import {
   type LocalVideoTrack,
 } from 'livekit-client';
 import { useSession } from '../auth/session';
+import { ConnectionTestLink } from '../diagnostics/link';
 import { applyAudioEffects, type NoiseState } from '../effects/audio';
 import { BACKGROUND_IDS } from '../effects/backgrounds';
 import { audioCapture, loadEffects, saveEffects, type EffectChoices } from '../effects/choices';
@@ -255,7 +256,11 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
             cameraOff={!videoOn || failed.video}
           />
         </details>
-        {mediaError && <p className="warning">{t('prejoin.blocked', { message: mediaError })}</p>}
+        {mediaError && (
+          <p className="warning">
+            {t('prejoin.blocked', { message: mediaError })} <ConnectionTestLink label="diag.prejoinLink" newTab />
+          </p>
+        )}
         {error && (
           <p className="error" role="alert">
             {error}
