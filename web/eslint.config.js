@@ -42,6 +42,11 @@ export default defineConfig(
     },
   },
   {
+    // Build helpers run in Node; make-backgrounds.mjs also hands drawings to a page.
+    files: ['build/**/*.{ts,mjs}'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
+  {
     files: ['e2e/**/*.{js,mjs}', 'vite.config.ts', 'eslint.config.js'],
     languageOptions: { globals: globals.node },
   },

@@ -77,6 +77,9 @@ type server struct {
 // file bundled by Vite, and React sets style props through the CSSOM, which
 // CSP does not govern. livekit-client only spawns a worker for end-to-end
 // encryption, which we do not use, so there is no worker-src.
+// 'wasm-unsafe-eval' lets the page compile WebAssembly (the background
+// effects' segmentation and RNNoise, both served from 'self'); it allows no
+// JavaScript eval.
 func contentSecurityPolicy(connectSrc, frameAncestors []string, log *slog.Logger) string {
 	connect := []string{"'self'"}
 	seen := map[string]bool{}
@@ -112,7 +115,7 @@ func contentSecurityPolicy(connectSrc, frameAncestors []string, log *slog.Logger
 	}
 	return strings.Join([]string{
 		"default-src 'self'",
-		"script-src 'self'",
+		"script-src 'self' 'wasm-unsafe-eval'",
 		"style-src 'self'",
 		"img-src 'self' data: blob:",
 		"media-src 'self' blob:",
@@ -190,6 +193,9 @@ func (s *server) serveFile(w http.ResponseWriter, r *http.Request, name string) 
 	} else {
 		h.Set("Cache-Control", "no-cache")
 	}
+	if ct := contentType(path.Ext(name)); ct != "" {
+		h.Set("Content-Type", ct)
+	}
 	h.Set("ETag", s.etag(name, body))
 	var mod time.Time
 	if s.dev {
@@ -197,6 +203,28 @@ func (s *server) serveFile(w http.ResponseWriter, r *http.Request, name string) 
 	}
 	http.ServeContent(w, r, name, mod, bytes.NewReader(body))
 	return true
+}
+
+// contentType fixes the type of the files whose type Go's built-in table
+// lacks or that the host's mime.types could change: WebAssembly must be
+// application/wasm for streaming compilation, and with nosniff a guessed
+// type would break scripts and images. "" leaves it to http.ServeContent.
+func contentType(ext string) string {
+	switch ext {
+	case ".wasm":
+		return "application/wasm"
+	case ".tflite":
+		return "application/octet-stream"
+	case ".js", ".mjs":
+		return "text/javascript; charset=utf-8"
+	case ".webp":
+		return "image/webp"
+	case ".css":
+		return "text/css; charset=utf-8"
+	case ".svg":
+		return "image/svg+xml"
+	}
+	return ""
 }
 
 func (s *server) etag(name string, body []byte) string {

@@ -15,11 +15,12 @@ const FLAGS = [
   '--allow-loopback-in-peer-connection',
 ];
 
-export async function launchBrowser() {
+/** launchBrowser starts Chromium; extraArgs add flags (e.g. a slower fake camera). */
+export async function launchBrowser(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true, // playwright passes --headless
-    args: FLAGS,
+    args: [...FLAGS, ...extraArgs],
   });
 }
 

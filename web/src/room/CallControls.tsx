@@ -16,7 +16,7 @@ import { HandButton, ReactionsButton } from './HandsAndReactions';
 import { Icon } from './icons';
 import { RecordingControl } from './Recording';
 
-export type Panel = 'chat' | 'participants' | 'settings' | 'info' | null;
+export type Panel = 'chat' | 'participants' | 'settings' | 'info' | 'effects' | null;
 
 interface Props {
   panel: Panel;
@@ -77,6 +77,20 @@ export function CallControls({ panel, onToggle, isHost, waitingCount, recording,
       <HandButton />
       <ReactionsButton onSent={onReaction} />
       <RecordingControl state={recording} />
+      {(canPublish(Track.Source.Camera) || canPublish(Track.Source.Microphone)) && (
+        <button
+          type="button"
+          className="lk-button"
+          aria-pressed={panel === 'effects'}
+          onClick={() => onToggle('effects')}
+          aria-label={t('effects.title')}
+          title={t('effects.title')}
+          data-testid="effects-toggle"
+        >
+          <Icon name="sparkle" />
+          <span className="label">{t('effects.button')}</span>
+        </button>
+      )}
       <LayoutToggle />
       <button
         type="button"

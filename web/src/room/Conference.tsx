@@ -4,6 +4,9 @@ import { useEffect, useEffectEvent, useState } from 'react';
 import { RoomContext } from '@livekit/components-react';
 import { DisconnectReason, Room as LKRoom, RoomEvent, type LocalTrackPublication } from 'livekit-client';
 import type { LiveKitCredentials, Room } from '../api/types';
+import { audioCapture, saveEffects, type EffectChoices } from '../effects/choices';
+import { support } from '../effects/support';
+import { useRoomEffects } from '../effects/useRoomEffects';
 import { markMilestone } from '../lib/timing';
 import type { JoinChoices, PreviewTracks } from './choices';
 import { ConferenceView } from './ConferenceView';
@@ -44,10 +47,22 @@ export default function Conference({ room, livekit, choices, tracks, iceServers,
       new LKRoom({
         adaptiveStream: true,
         dynacast: true,
-        audioCaptureDefaults: { deviceId: choices.audioDeviceId },
+        audioCaptureDefaults: audioCapture(choices.effects, choices.effects.noiseSuppression && support().noise, choices.audioDeviceId),
         videoCaptureDefaults: { deviceId: choices.videoDeviceId },
       }),
   );
+
+  // The effects chosen before joining, changed from the call's panel.
+  const [effects, setEffects] = useState<EffectChoices>(choices.effects);
+  const fx = useRoomEffects(lkRoom, effects);
+  const changeEffects = (next: EffectChoices) => {
+    setEffects(next);
+    saveEffects(next);
+  };
+  // An effect the device could not keep up with is unselected (the call tells why).
+  useEffect(() => {
+    if (fx.videoState === 'slow') setEffects((e) => ({ ...e, video: { kind: 'none' } }));
+  }, [fx.videoState]);
 
   useEffect(() => {
     const onDisconnected = (reason?: DisconnectReason) => {
@@ -96,7 +111,11 @@ export default function Conference({ room, livekit, choices, tracks, iceServers,
   return (
     <div className="lk-room-container conference" data-lk-theme="default" hidden={!visible}>
       <RoomContext.Provider value={lkRoom}>
-        <ConferenceView room={room} token={livekit?.token} />
+        <ConferenceView
+          room={room}
+          token={livekit?.token}
+          effects={{ value: effects, onChange: changeEffects, videoState: fx.videoState, noiseState: fx.noiseState }}
+        />
       </RoomContext.Provider>
     </div>
   );

@@ -14,6 +14,11 @@ import { useSession } from '../auth/session';
 import { everyoneCanMute } from '../call/moderation';
 import { availableModes } from '../call/recording';
 import type { RoomSettingsSignal } from '../call/signals';
+import type { NoiseState } from '../effects/audio';
+import type { EffectChoices } from '../effects/choices';
+import { EffectsPanel } from '../effects/EffectsPanel';
+import { support } from '../effects/support';
+import type { VideoEffectState } from '../effects/video';
 import { useT } from '../i18n/i18n';
 import { useWaitingList } from '../lobby/hooks';
 import { CallContext, type CallApi } from './CallContext';
@@ -43,7 +48,15 @@ export function isParticipantWaiting(payload: Uint8Array): boolean {
   }
 }
 
-export function ConferenceView({ room: initialRoom, token = '' }: { room: Room; token?: string }) {
+/** EffectsControl is the call's effects choice and what became of it. */
+export interface EffectsControl {
+  value: EffectChoices;
+  onChange: (next: EffectChoices) => void;
+  videoState: VideoEffectState;
+  noiseState?: NoiseState;
+}
+
+export function ConferenceView({ room: initialRoom, token = '', effects }: { room: Room; token?: string; effects?: EffectsControl }) {
   const t = useT();
   const { config } = useSession();
   const layout = useCreateLayoutContext();
@@ -120,6 +133,13 @@ export function ConferenceView({ room: initialRoom, token = '' }: { room: Room; 
     [room.id, room.configuration, token, isHost, recordingModes, notify, events.send],
   );
 
+  // Say plainly when an effect had to be turned off; the panel says it too.
+  const effectsState = effects?.videoState;
+  useEffect(() => {
+    if (effectsState === 'slow') notify({ text: t('effects.slow'), key: 'effects', sticky: true });
+    if (effectsState === 'failed') notify({ text: t('effects.failed'), key: 'effects' });
+  }, [effectsState, notify, t]);
+
   const toggle = (p: Exclude<Panel, null>) => setPanel((cur) => (cur === p ? null : p));
   const reconnecting = connection === ConnectionState.Reconnecting || connection === ConnectionState.SignalReconnecting;
 
@@ -191,6 +211,12 @@ export function ConferenceView({ room: initialRoom, token = '' }: { room: Room; 
                 }}
               />
               <RoomMembers roomId={room.id} />
+            </aside>
+          )}
+          {panel === 'effects' && effects && (
+            <aside className="side-panel" aria-label={t('effects.title')}>
+              <PanelHeader title={t('effects.title')} onClose={() => setPanel(null)} />
+              <EffectsPanel value={effects.value} onChange={effects.onChange} support={support()} videoState={effects.videoState} noiseState={effects.noiseState} />
             </aside>
           )}
           {panel === 'info' && (

@@ -11,6 +11,12 @@ import {
 } from 'livekit-client';
 import { useSession } from '../auth/session';
 import { ConnectionTestLink } from '../diagnostics/link';
+import { applyAudioEffects, type NoiseState } from '../effects/audio';
+import { BACKGROUND_IDS } from '../effects/backgrounds';
+import { audioCapture, loadEffects, saveEffects, type EffectChoices } from '../effects/choices';
+import { EffectsPanel } from '../effects/EffectsPanel';
+import { support } from '../effects/support';
+import { videoController, type VideoEffectState } from '../effects/video';
 import { useT } from '../i18n/i18n';
 import { loadDisplayName, MAX_NAME, saveDisplayName } from '../lib/displayName';
 import type { JoinChoices, PreviewTracks } from './choices';
@@ -50,6 +56,9 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
   // Tracks handed to onJoin are no longer this screen's to stop.
   const handedOver = useRef<PreviewTracks>({});
   const level = useMicLevel(audioOn ? audio : undefined);
+  const [effects, setEffects] = useState<EffectChoices>(() => loadEffects(BACKGROUND_IDS));
+  const [videoState, setVideoState] = useState<VideoEffectState>('off');
+  const [noiseState, setNoiseState] = useState<NoiseState>();
   const preview = useRoomPreview(slug, !!user);
   const who = whoIsIn(preview);
   const recording = recordingNotice(preview);
@@ -60,7 +69,8 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
     let opened: LocalTrack[] = [];
     (async () => {
       try {
-        opened = await createLocalTracks({ audio: true, video: true });
+        const fx = loadEffects(BACKGROUND_IDS);
+        opened = await createLocalTracks({ audio: audioCapture(fx, fx.noiseSuppression && support().noise), video: true });
       } catch (err) {
         setMediaError(err instanceof Error ? err.message : String(err));
         // One device may work without the other.
@@ -115,6 +125,24 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
     else void audio.mute();
   }, [audio, audioOn]);
 
+  // The preview shows the chosen effects; the same tracks (and their processors) are handed to the call.
+  useEffect(() => {
+    if (!video || !videoOn || !support().video) return;
+    void videoController(video, setVideoState).apply(effects.video);
+  }, [video, videoOn, effects.video]);
+  useEffect(() => {
+    if (!audio) return;
+    let live = true;
+    void applyAudioEffects(audio, effects).then((s) => live && setNoiseState(s));
+    return () => void (live = false);
+    // Runs on any change of the choices: applying is a no-op when the microphone already matches.
+  }, [audio, effects]);
+  // An effect the device could not keep up with is unselected (the panel says why).
+  useEffect(() => {
+    if (videoState === 'slow') setEffects((e) => ({ ...e, video: { kind: 'none' } }));
+  }, [videoState]);
+  useEffect(() => saveEffects(effects), [effects]);
+
   async function pickMic(id: string) {
     setMicId(id);
     await audio?.setDeviceId(id);
@@ -138,8 +166,9 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
         username,
         audioEnabled: audioOn && !failed.audio,
         videoEnabled: videoOn && !failed.video,
-        audioDeviceId: micId ?? audio?.mediaStreamTrack.getSettings().deviceId,
-        videoDeviceId: camId ?? video?.mediaStreamTrack.getSettings().deviceId,
+        audioDeviceId: micId ?? audio?.getSourceTrackSettings().deviceId,
+        videoDeviceId: camId ?? video?.getSourceTrackSettings().deviceId,
+        effects,
       },
       handedOver.current,
     );
@@ -214,8 +243,19 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
             {videoOn && !failed.video ? t('prejoin.cameraOn') : t('prejoin.cameraOffShort')}
           </button>
         </div>
-        <DeviceSelect ready={devicesReady} label={t('prejoin.microphone')} devices={mics} value={micId ?? audio?.mediaStreamTrack.getSettings().deviceId} onChange={pickMic} />
-        <DeviceSelect ready={devicesReady} label={t('prejoin.camera')} devices={cams} value={camId ?? video?.mediaStreamTrack.getSettings().deviceId} onChange={pickCam} />
+        <DeviceSelect ready={devicesReady} label={t('prejoin.microphone')} devices={mics} value={micId ?? audio?.getSourceTrackSettings().deviceId} onChange={pickMic} />
+        <DeviceSelect ready={devicesReady} label={t('prejoin.camera')} devices={cams} value={camId ?? video?.getSourceTrackSettings().deviceId} onChange={pickCam} />
+        <details className="effects-details" data-testid="effects-details">
+          <summary>{t('effects.title')}</summary>
+          <EffectsPanel
+            value={effects}
+            onChange={setEffects}
+            support={support()}
+            videoState={videoState}
+            noiseState={noiseState}
+            cameraOff={!videoOn || failed.video}
+          />
+        </details>
         {mediaError && (
           <p className="warning">
             {t('prejoin.blocked', { message: mediaError })} <ConnectionTestLink label="diag.prejoinLink" newTab />

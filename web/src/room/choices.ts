@@ -1,4 +1,5 @@
 import type { LocalAudioTrack, LocalVideoTrack } from 'livekit-client';
+import type { EffectChoices } from '../effects/choices';
 
 /** JoinChoices is what the prejoin screen hands to the conference. */
 export interface JoinChoices {
@@ -7,6 +8,8 @@ export interface JoinChoices {
   videoEnabled: boolean;
   audioDeviceId?: string;
   videoDeviceId?: string;
+  /** Background effect and microphone aids; kept through the lobby, the join and reconnects. */
+  effects: EffectChoices;
 }
 
 /**

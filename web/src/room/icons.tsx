@@ -17,9 +17,15 @@ const common = {
 };
 
 /** Icon names the control bar uses. */
-export type IconName = 'micOff' | 'hand' | 'smile' | 'chat' | 'people' | 'grid' | 'focus' | 'record' | 'stop' | 'gear' | 'info';
+export type IconName = 'micOff' | 'hand' | 'smile' | 'chat' | 'people' | 'grid' | 'focus' | 'record' | 'stop' | 'gear' | 'info' | 'sparkle';
 
 const PATHS: Record<IconName, ReactNode> = {
+  sparkle: (
+    <>
+      <path d="M12 3l1.8 4.7L18.5 9.5l-4.7 1.8L12 16l-1.8-4.7L5.5 9.5l4.7-1.8z" />
+      <path d="M19 15l.8 2.2L22 18l-2.2.8L19 21l-.8-2.2L16 18l2.2-.8z" />
+    </>
+  ),
   micOff: (
     <>
       <path d="M9 9v2a3 3 0 0 0 5.1 2.1M15 9.3V5a3 3 0 0 0-5.9-.8" />

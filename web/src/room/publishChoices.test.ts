@@ -1,3 +1,4 @@
+import { defaultEffects } from '../effects/choices';
 import { describe, expect, it } from 'vitest';
 import type { LocalAudioTrack, LocalTrack, LocalVideoTrack } from 'livekit-client';
 import type { JoinChoices, PreviewTracks } from './choices';
@@ -21,7 +22,7 @@ class RecordingPublisher implements Publisher {
   setCameraEnabled = (on: boolean, opts?: { deviceId?: string }) => this.record(`camera ${on} ${opts?.deviceId}`);
 }
 
-const both: JoinChoices = { username: 'Ann', audioEnabled: true, videoEnabled: true, audioDeviceId: 'mic-1', videoDeviceId: 'cam-1' };
+const both: JoinChoices = { username: 'Ann', audioEnabled: true, videoEnabled: true, audioDeviceId: 'mic-1', videoDeviceId: 'cam-1', effects: defaultEffects };
 const previews = (a: unknown, v: unknown): PreviewTracks => ({ audio: a as LocalAudioTrack, video: v as LocalVideoTrack });
 
 describe('publishChoices', () => {
