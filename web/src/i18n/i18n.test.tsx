@@ -41,7 +41,7 @@ function Greeting() {
 
 describe('I18nProvider', () => {
   it('switches language from the selector and remembers it', () => {
-    localStorage.removeItem('meet.lang');
+    localStorage.removeItem('meet.settings');
     render(
       <I18nProvider lang="en">
         <LanguageSwitch />
@@ -54,6 +54,6 @@ describe('I18nProvider', () => {
     });
     expect(screen.getByText('Nouvelle réunion')).toBeTruthy();
     expect(document.documentElement.lang).toBe('fr');
-    expect(localStorage.getItem('meet.lang')).toBe('fr');
+    expect(JSON.parse(localStorage.getItem('meet.settings') ?? '{}').language).toBe('fr');
   });
 });

@@ -1,8 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
+import { settingsStore } from '../settings/useSettings';
 import { dictionaries, type Lang, type MessageKey } from './dict';
-
-const KEY = 'meet.lang';
 
 /** translate looks key up in lang's table and fills {placeholders}. */
 export function translate(lang: Lang, key: MessageKey, vars?: Record<string, string | number>): string {
@@ -31,22 +30,14 @@ interface I18n {
 const Ctx = createContext<I18n | null>(null);
 
 function readStored(): string | null {
-  try {
-    return localStorage.getItem(KEY);
-  } catch {
-    return null;
-  }
+  return settingsStore().get().language;
 }
 
 export function I18nProvider({ children, lang: forced }: { children: ReactNode; lang?: Lang }) {
   const [lang, setLangState] = useState<Lang>(() => forced ?? initialLang(readStored(), navigator.languages ?? []));
   const setLang = useCallback((l: Lang) => {
     setLangState(l);
-    try {
-      localStorage.setItem(KEY, l);
-    } catch {
-      // A language preference is not worth an error.
-    }
+    settingsStore().update({ language: l });
   }, []);
   useEffect(() => {
     document.documentElement.lang = lang;
