@@ -7,6 +7,7 @@ import { SetupPage } from './pages/SetupPage';
 import { RecordingPage } from './recordings/RecordingPage';
 import { RecordingsPage } from './recordings/RecordingsPage';
 import { parseRecordingsPath } from './recordings/view';
+import { useAccountLanguage } from './settings/useAccountLanguage';
 
 // The room page carries livekit-client and the LiveKit components: load it
 // only when someone opens a meeting.
@@ -16,6 +17,7 @@ function Routes() {
   const path = usePath();
   const { loading, error, reload } = useSession();
   const t = useT();
+  useAccountLanguage();
   if (loading) return <p className="center muted" role="status">{t('common.loading')}</p>;
   if (error) return <p className="center error" role="alert">{t('common.error', { message: error })}</p>;
   const slug = decodeURIComponent(path.replace(/^\/+|\/+$/g, ''));

@@ -83,3 +83,7 @@ export const inviteToRoom = (roomId: string, emails: string[]) =>
   apiFetch<{ status: string; message: string }>(`/rooms/${enc(roomId)}/invite/`, { method: 'POST', body: { emails } });
 /** getRoomAccesses reads the room's accesses (served to its owners and administrators only). */
 export const getRoomAccesses = async (id: string) => (await apiFetch<Room>(`/rooms/${enc(id)}/`)).accesses ?? [];
+
+/** updateUser changes the signed-in user's own preferences (users/{id}/ accepts only oneself). */
+export const updateUser = (id: string, patch: { language?: string; timezone?: string }) =>
+  apiFetch<User>(`/users/${enc(id)}/`, { method: 'PATCH', body: patch });

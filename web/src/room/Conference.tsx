@@ -5,9 +5,11 @@ import { RoomContext } from '@livekit/components-react';
 import { DisconnectReason, Room as LKRoom, RoomEvent, type LocalTrackPublication } from 'livekit-client';
 import type { LiveKitCredentials, Room } from '../api/types';
 import { markMilestone } from '../lib/timing';
+import { settingsStore } from '../settings/useSettings';
 import type { JoinChoices, PreviewTracks } from './choices';
 import { ConferenceView } from './ConferenceView';
 import { publishChoices } from './publishChoices';
+import { captureResolution } from './videoQuality';
 
 interface Props {
   room: Room;
@@ -39,15 +41,18 @@ export default function Conference({ room, livekit, choices, tracks, iceServers,
   // hidden, ahead of time.
   const visible = livekit !== undefined;
   // Our own Room instance so we can read the disconnect reason.
-  const [lkRoom] = useState(
-    () =>
-      new LKRoom({
-        adaptiveStream: true,
-        dynacast: true,
-        audioCaptureDefaults: { deviceId: choices.audioDeviceId },
-        videoCaptureDefaults: { deviceId: choices.videoDeviceId },
-      }),
-  );
+  const [lkRoom] = useState(() => {
+    // The person's settings: speaker, and the camera resolution for a
+    // camera opened during the call.
+    const settings = settingsStore().get();
+    return new LKRoom({
+      adaptiveStream: true,
+      dynacast: true,
+      audioCaptureDefaults: { deviceId: choices.audioDeviceId },
+      videoCaptureDefaults: { deviceId: choices.videoDeviceId, resolution: captureResolution(settings.videoQuality) },
+      audioOutput: settings.audioOutput ? { deviceId: settings.audioOutput } : undefined,
+    });
+  });
 
   useEffect(() => {
     const onDisconnected = (reason?: DisconnectReason) => {

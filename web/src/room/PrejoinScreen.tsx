@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import {
   createLocalAudioTrack,
   createLocalTracks,
@@ -12,8 +12,13 @@ import {
 import { useSession } from '../auth/session';
 import { useT } from '../i18n/i18n';
 import { loadDisplayName, MAX_NAME, saveDisplayName } from '../lib/displayName';
+import type { MediaControls } from '../settings/media';
+import { SettingsDialog } from '../settings/SettingsDialog';
+import { settingsStore, useSettings } from '../settings/useSettings';
 import type { JoinChoices, PreviewTracks } from './choices';
+import { Icon } from './icons';
 import { useMicLevel } from './useMicLevel';
+import { captureResolution } from './videoQuality';
 
 interface Props {
   slug: string;
@@ -47,18 +52,25 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
   // Tracks handed to onJoin are no longer this screen's to stop.
   const handedOver = useRef<PreviewTracks>({});
   const level = useMicLevel(audioOn ? audio : undefined);
+  const [settings, updateSettings] = useSettings();
+  const [settingsOpen, setSettingsOpen] = useState(false);
 
   // Open camera and microphone once; release them when the screen goes.
   useEffect(() => {
     let live = true;
     let opened: LocalTrack[] = [];
     (async () => {
+      // The devices and resolution chosen last time, if they are still there
+      // (ideal, not exact: an unplugged device falls back to another).
+      const saved = settingsStore().get();
+      const audioOpts = saved.audioInput ? { deviceId: { ideal: saved.audioInput } } : {};
+      const videoOpts = { resolution: captureResolution(saved.videoQuality), ...(saved.videoInput ? { deviceId: { ideal: saved.videoInput } } : {}) };
       try {
-        opened = await createLocalTracks({ audio: true, video: true });
+        opened = await createLocalTracks({ audio: audioOpts, video: videoOpts });
       } catch (err) {
         setMediaError(err instanceof Error ? err.message : String(err));
         // One device may work without the other.
-        for (const make of [() => createLocalAudioTrack(), () => createLocalVideoTrack()]) {
+        for (const make of [() => createLocalAudioTrack(audioOpts), () => createLocalVideoTrack(videoOpts)]) {
           try {
             opened.push(await make());
           } catch {
@@ -111,12 +123,44 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
 
   async function pickMic(id: string) {
     setMicId(id);
+    updateSettings({ audioInput: id });
     await audio?.setDeviceId(id);
   }
   async function pickCam(id: string) {
     setCamId(id);
+    updateSettings({ videoInput: id });
     await video?.setDeviceId(id);
   }
+
+  // The settings dialog acts on the preview tracks.
+  const media = useMemo<MediaControls>(
+    () => ({
+      micTrack: audio,
+      camTrack: videoOn ? video : undefined,
+      micOn: audioOn && audio !== undefined,
+      activeDevice: (kind) =>
+        kind === 'audioinput'
+          ? (micId ?? audio?.mediaStreamTrack.getSettings().deviceId)
+          : kind === 'videoinput'
+            ? (camId ?? video?.mediaStreamTrack.getSettings().deviceId)
+            : (settings.audioOutput ?? undefined),
+      async switchDevice(kind, id) {
+        if (kind === 'audioinput') {
+          setMicId(id);
+          updateSettings({ audioInput: id });
+          await audio?.setDeviceId(id);
+        } else if (kind === 'videoinput') {
+          setCamId(id);
+          updateSettings({ videoInput: id });
+          await video?.setDeviceId(id);
+        } else updateSettings({ audioOutput: id });
+      },
+      async setQuality(q) {
+        await video?.restartTrack({ resolution: captureResolution(q), deviceId: camId ?? video.mediaStreamTrack.getSettings().deviceId });
+      },
+    }),
+    [audio, video, audioOn, videoOn, micId, camId, settings.audioOutput, updateSettings],
+  );
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -143,7 +187,7 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
     <main className="prejoin">
       <div className="preview">
         {video && videoOn ? (
-          <video ref={videoEl} muted playsInline autoPlay className="mirror" aria-label={t('prejoin.camera')} />
+          <video ref={videoEl} muted playsInline autoPlay className={settings.mirror ? 'mirror' : undefined} aria-label={t('prejoin.camera')} />
         ) : (
           <div className="preview-off">{videoOn && !devicesReady && !failed.video ? t('prejoin.starting') : t('prejoin.cameraOff')}</div>
         )}
@@ -194,6 +238,9 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
           >
             {videoOn && !failed.video ? t('prejoin.cameraOn') : t('prejoin.cameraOffShort')}
           </button>
+          <button type="button" className="device-toggle settings-open" onClick={() => setSettingsOpen(true)} data-testid="prejoin-settings">
+            <Icon name="gear" size={16} /> {t('prefs.open')}
+          </button>
         </div>
         <DeviceSelect ready={devicesReady} label={t('prejoin.microphone')} devices={mics} value={micId ?? audio?.mediaStreamTrack.getSettings().deviceId} onChange={pickMic} />
         <DeviceSelect ready={devicesReady} label={t('prejoin.camera')} devices={cams} value={camId ?? video?.mediaStreamTrack.getSettings().deviceId} onChange={pickCam} />
@@ -207,6 +254,21 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
           {busy ? t('prejoin.joining') : t('prejoin.join')}
         </button>
       </form>
+      {settingsOpen && (
+        <SettingsDialog
+          onClose={() => setSettingsOpen(false)}
+          media={media}
+          name={{
+            value: user ? user.full_name || user.email : name,
+            editable: !user,
+            save: async (n) => {
+              setName(n);
+              setNameMissing(false);
+              saveDisplayName(n);
+            },
+          }}
+        />
+      )}
     </main>
   );
 }
