@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { launchBrowser, leave, newPerson } from './browser.mjs';
 import { assertDecoding, waitForRemoteVideo } from './media.mjs';
 import { admitWaitingGuest, inCall, joinAsGuest, openRestrictedRoom, saveSettings } from './admission.mjs';
+import { comfortScenario } from './comfort.mjs';
 import { hostModeratesGuest } from './incall.mjs';
 import { recordingPageScenario } from './recordings.mjs';
 import { REPO, startMeet } from './server.mjs';
@@ -147,6 +148,10 @@ const scenarios = [
     },
   ],
   ['in the call, a host sees a raised hand and a reaction, mutes and removes a guest', (ctx) => hostModeratesGuest({ ...ctx, snap, log })],
+  [
+    'comfort: shortcuts mute (seen by the other side), "?" help sheet, picture-in-picture, settings dialog changes the language',
+    (ctx) => comfortScenario({ ...ctx, snap, log }),
+  ],
   [
     'recordings: the owner plays a recording from the e-mailed link; others get "not available"',
     (ctx) => recordingPageScenario({ ...ctx, snap, log }),

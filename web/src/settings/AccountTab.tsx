@@ -1,8 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import { updateUser } from '../api/endpoints';
 import { useSession } from '../auth/session';
-import { LANGS, type Lang } from '../i18n/dict';
-import { useI18n } from '../i18n/i18n';
+import { LANGS, type Lang, type MessageKey } from '../i18n/dict';
+import { useI18n, useT } from '../i18n/i18n';
 import { toAccountLanguage } from './language';
 
 /** NameControl is the display name shown in the Account tab and how to change it. */
@@ -13,13 +13,18 @@ export interface NameControl {
   save: (name: string) => Promise<void>;
 }
 
-type Status = { kind: 'idle' } | { kind: 'busy' } | { kind: 'done'; text: string } | { kind: 'error'; text: string };
+// Statuses keep the message's key, not its text: the language may change
+// while a save is under way (that is what the language save does).
+type Status = { kind: 'idle' } | { kind: 'busy' } | { kind: 'done' | 'error'; key: MessageKey; message?: string };
 
 function StatusLine({ status }: { status: Status }) {
-  if (status.kind === 'done') return <p className="success small" role="status">{status.text}</p>;
-  if (status.kind === 'error') return <p className="error small" role="alert">{status.text}</p>;
+  const t = useT();
+  if (status.kind === 'done') return <p className="success small" role="status">{t(status.key)}</p>;
+  if (status.kind === 'error') return <p className="error small" role="alert">{t(status.key, { message: status.message ?? '' })}</p>;
   return null;
 }
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /** AccountTab: the display name and the interface language (saved to the account when signed in). */
 export function AccountTab({ name }: { name: NameControl }) {
@@ -35,15 +40,15 @@ export function AccountTab({ name }: { name: NameControl }) {
     e.preventDefault();
     const v = draft.trim();
     if (!v) {
-      setNameStatus({ kind: 'error', text: t('prejoin.nameRequired') });
+      setNameStatus({ kind: 'error', key: 'prejoin.nameRequired' });
       return;
     }
     setNameStatus({ kind: 'busy' });
     try {
       await name.save(v);
-      setNameStatus({ kind: 'done', text: t('common.saved') });
+      setNameStatus({ kind: 'done', key: 'common.saved' });
     } catch (err) {
-      setNameStatus({ kind: 'error', text: t('prefs.nameFailed', { message: err instanceof Error ? err.message : String(err) }) });
+      setNameStatus({ kind: 'error', key: 'prefs.nameFailed', message: errorText(err) });
     }
   }
 
@@ -56,9 +61,9 @@ export function AccountTab({ name }: { name: NameControl }) {
     setLangStatus({ kind: 'busy' });
     try {
       await updateUser(user.id, { language: toAccountLanguage(l) });
-      setLangStatus({ kind: 'done', text: t('prefs.languageSaved') });
+      setLangStatus({ kind: 'done', key: 'prefs.languageSaved' });
     } catch (err) {
-      setLangStatus({ kind: 'error', text: t('prefs.languageFailed', { message: err instanceof Error ? err.message : String(err) }) });
+      setLangStatus({ kind: 'error', key: 'prefs.languageFailed', message: errorText(err) });
     }
   }
 
