@@ -3,8 +3,9 @@
 // the settings dialog, whose language choice changes the interface (and is
 // saved to the signed-in owner's account). Screenshots of every settings
 // tab and of the help sheet, in English and French, desktop and phone.
+import { inCall, signIn } from './admission.mjs';
 import { newPerson } from './browser.mjs';
-import { guestJoins, openRoomAsOwner } from './incall.mjs';
+import { guestJoins } from './incall.mjs';
 
 const TABS = [
   ['Account', 'Compte'],
@@ -43,11 +44,11 @@ async function helpSheet(person, snap, lang, device, log) {
   await page.getByTestId('more-toggle').focus();
   await page.keyboard.press('?');
   const sheet = page.getByRole('dialog', { name: title });
-  await sheet.waitFor({ timeout: 5000 });
+  await sheet.waitFor({ timeout: 10_000 });
   await sheet.getByRole('rowheader', { name: lang === 'en' ? 'Turn the microphone on or off' : 'Activer ou couper le micro' }).waitFor();
   await snap(person, `comfort-help-${lang}-${device}`);
   await page.keyboard.press('Escape');
-  await sheet.waitFor({ state: 'detached', timeout: 5000 });
+  await sheet.waitFor({ state: 'detached', timeout: 10_000 });
   const focused = await activeTestId(page);
   if (focused !== 'more-toggle') throw new Error(`after Escape, focus is on ${focused}, not on the More button that had it`);
   log(`  [${person.label}] "?" opened the help sheet; Escape closed it and focus went back`);
@@ -55,8 +56,14 @@ async function helpSheet(person, snap, lang, device, log) {
 
 /** comfortScenario is the scenario; `snap(person, name)` takes a screenshot. */
 export async function comfortScenario({ browser, base, people, snap, log }) {
-  const { owner, slug } = await openRoomAsOwner(browser, base);
+  const owner = await newPerson(browser, base, 'owner');
   people.push(owner);
+  await signIn(owner);
+  await owner.page.getByRole('button', { name: 'New meeting' }).click();
+  const slug = new URL(await owner.page.getByLabel('Meeting link', { exact: true }).inputValue()).pathname.slice(1);
+  await owner.page.getByRole('button', { name: 'Join now' }).click();
+  await owner.page.getByRole('button', { name: /Join meeting|Ask to join/ }).click();
+  await inCall(owner);
   // The guest is on a phone-sized screen.
   const guest = await newPerson(browser, base, 'gus', { width: 390, height: 844 });
   people.push(guest);
@@ -65,23 +72,23 @@ export async function comfortScenario({ browser, base, people, snap, log }) {
 
   // Ctrl+D mutes the guest's microphone; the owner sees it in the
   // participants panel, opened with Ctrl+Alt+P.
-  await guest.page.locator('.lk-button[data-lk-source="microphone"][data-lk-enabled="true"]').waitFor({ timeout: 10_000 });
+  await guest.page.locator('.lk-button[data-lk-source="microphone"][data-lk-enabled="true"]').waitFor({ timeout: 20_000 });
   await blur(guest.page);
   await guest.page.keyboard.press('Control+d');
-  await guest.page.locator('.lk-button[data-lk-source="microphone"][data-lk-enabled="false"]').waitFor({ timeout: 5000 });
+  await guest.page.locator('.lk-button[data-lk-source="microphone"][data-lk-enabled="false"]').waitFor({ timeout: 10_000 });
   await blur(owner.page);
   await owner.page.keyboard.press('Control+Alt+p');
   const panel = owner.page.getByRole('complementary', { name: 'Participants' });
-  await panel.waitFor({ timeout: 5000 });
+  await panel.waitFor({ timeout: 10_000 });
   await panel.locator('.participant-row').filter({ hasText: 'Gus Guest' }).getByRole('img', { name: 'Microphone off' }).waitFor({ timeout: 10_000 });
   log('  Ctrl+D muted the guest; the owner sees the microphone off');
   // Ctrl+D again turns it back on; typing "d" with Ctrl in the chat box does not.
   await blur(guest.page);
   await guest.page.keyboard.press('Control+d');
-  await guest.page.locator('.lk-button[data-lk-source="microphone"][data-lk-enabled="true"]').waitFor({ timeout: 5000 });
+  await guest.page.locator('.lk-button[data-lk-source="microphone"][data-lk-enabled="true"]').waitFor({ timeout: 10_000 });
   await panel.locator('.participant-row').filter({ hasText: 'Gus Guest' }).getByRole('img', { name: 'Microphone off' }).waitFor({ state: 'detached', timeout: 10_000 });
   await owner.page.keyboard.press('Control+Alt+p');
-  await panel.waitFor({ state: 'detached', timeout: 5000 });
+  await panel.waitFor({ state: 'detached', timeout: 10_000 });
 
   // Escape closes a panel and focus goes back to its button.
   await owner.page.getByTestId('chat-toggle').click();
@@ -91,7 +98,7 @@ export async function comfortScenario({ browser, base, people, snap, log }) {
   await owner.page.keyboard.press('Control+d'); // typing: not a shortcut
   await owner.page.locator('.lk-button[data-lk-source="microphone"][data-lk-enabled="true"]').waitFor({ timeout: 2000 });
   await owner.page.keyboard.press('Escape');
-  await chat.waitFor({ state: 'hidden', timeout: 5000 });
+  await chat.waitFor({ state: 'hidden', timeout: 10_000 });
   const afterChat = await activeTestId(owner.page);
   if (afterChat !== 'chat-toggle') throw new Error(`after Escape in the chat, focus is on ${afterChat}`);
   log('  Ctrl+D in the chat box is typing; Escape closed the chat and focus went back to its button');
@@ -102,21 +109,21 @@ export async function comfortScenario({ browser, base, people, snap, log }) {
 
   // Picture-in-picture: Document PiP where the browser has it, else the video's.
   const documentPip = await owner.page.evaluate(() => 'documentPictureInPicture' in window);
-  const pipPage = documentPip ? owner.context.waitForEvent('page', { timeout: 5000 }).catch(() => null) : null;
+  const pipPage = documentPip ? owner.context.waitForEvent('page', { timeout: 10_000 }).catch(() => null) : null;
   await openMore(owner.page, 'Picture-in-picture');
   if (documentPip && (await pipPage)) {
     const win = await pipPage;
-    await win.locator('.pip-view').waitFor({ timeout: 5000 });
+    await win.locator('.pip-view').waitFor({ timeout: 10_000 });
     await win.getByRole('button', { name: 'Leave' }).waitFor();
     log('  picture-in-picture: a Document Picture-in-Picture window with the call');
   } else {
-    await owner.page.waitForFunction(() => document.pictureInPictureElement instanceof HTMLVideoElement, null, { timeout: 5000 });
+    await owner.page.waitForFunction(() => document.pictureInPictureElement instanceof HTMLVideoElement, null, { timeout: 10_000 });
     const src = await owner.page.evaluate(() => document.pictureInPictureElement?.closest('.lk-participant-tile')?.getAttribute('data-lk-local-participant'));
     log(`  picture-in-picture: the browser's video PiP (document PiP ${documentPip ? 'refused' : 'unavailable'}), local tile: ${src}`);
   }
   await owner.page.getByTestId('more-toggle').click();
   await owner.page.getByRole('menuitem', { name: 'Close picture-in-picture' }).click();
-  await owner.page.waitForFunction(() => document.pictureInPictureElement === null, null, { timeout: 5000 });
+  await owner.page.waitForFunction(() => document.pictureInPictureElement === null, null, { timeout: 10_000 });
 
   try {
     await settingsDialogs(owner, guest, snap, log);
@@ -136,7 +143,7 @@ async function settingsDialogs(owner, guest, snap, log) {
   await dialog.getByRole('tab', { name: 'Account' }).click();
   await dialog.getByLabel('Language').selectOption('fr');
   const frDialog = owner.page.getByRole('dialog', { name: 'Paramètres' });
-  await frDialog.getByRole('status').filter({ hasText: 'Langue enregistrée dans votre compte.' }).waitFor({ timeout: 5000 });
+  await frDialog.getByRole('status').filter({ hasText: 'Langue enregistrée dans votre compte.' }).waitFor({ timeout: 10_000 });
   await owner.page.locator('.lk-disconnect-button').filter({ hasText: 'Quitter' }).waitFor();
   const me = await owner.page.evaluate(() => fetch('/api/v1.0/users/me/').then((r) => r.json()));
   if (me.language !== 'fr-fr') throw new Error(`the account's language is ${me.language}, want fr-fr`);

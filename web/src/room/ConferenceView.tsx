@@ -157,7 +157,7 @@ export function ConferenceView({ room: initialRoom, token = '' }: { room: Room; 
   const [dialog, setDialog] = useState<{ kind: 'settings'; tab: SettingsTab } | { kind: 'help' } | { kind: 'leave' } | null>(null);
   const closeDialog = useCallback(() => setDialog(null), []);
   const [reactionsOpen, setReactionsOpen] = useState(false);
-  const hand = useHand();
+  const hand = useHand(api);
   const media = useCallMedia();
   const pip = usePictureInPicture();
   const shell = useRef<HTMLDivElement>(null);

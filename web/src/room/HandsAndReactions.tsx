@@ -4,7 +4,7 @@ import { toggleHand } from '../api/incall';
 import { isHandRaised } from '../call/hands';
 import { RateLimiter, REACTIONS, type ReactionId } from '../call/signals';
 import { useT } from '../i18n/i18n';
-import { useCall } from './CallContext';
+import { useCall, type CallApi } from './CallContext';
 import { Icon } from './icons';
 import { useParticipantTick } from './participantState';
 
@@ -17,10 +17,13 @@ export interface Hand {
   toggle: () => void;
 }
 
-/** useHand follows the local hand; toggle raises or lowers it through the server. */
-export function useHand(): Hand {
+/**
+ * useHand follows the local hand; toggle raises or lowers it through the
+ * server. It takes the call's API as an argument: the conference view that
+ * provides CallContext uses it too.
+ */
+export function useHand(call: Pick<CallApi, 'roomId' | 'token' | 'notify'>): Hand {
   const t = useT();
-  const call = useCall();
   const { localParticipant } = useLocalParticipant();
   useParticipantTick(localParticipant);
   const raised = isHandRaised(localParticipant);
