@@ -54,12 +54,13 @@ test-web: web/node_modules/.package-lock.json
 test-e2e: web
 	cd web && npm run test:e2e
 
-## lint: gofmt, go vet, staticcheck and a go mod tidy check
-lint:
+## lint: gofmt, go vet, staticcheck and a go mod tidy check; ESLint on the front end (web/)
+lint: web/node_modules/.package-lock.json
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo "gofmt would change the files above"; exit 1)
 	$(GO) vet ./...
 	staticcheck ./...
 	$(GO) mod tidy -diff
+	cd web && npm run lint
 
 ## fuzz: run every Go fuzz target (func FuzzX in a _test.go file) for FUZZTIME each, one `go test -fuzz` per target
 FUZZTIME  ?= 20s

@@ -239,7 +239,10 @@ func family(pid int) []int {
 
 // signalFamily sends sig to pid and its children; for SIGSTOP it waits until
 // they are all stopped, since the signal is delivered asynchronously and a
-// backend still running would answer the next probe.
+// backend still running would answer the next probe. The family is listed
+// before the server is signalled: once a killed server is gone its backends
+// are no longer its children (PostgreSQL puts each backend in its own
+// session, so the process group does not reach them either).
 func signalFamily(t *testing.T, pid int, sig syscall.Signal) {
 	t.Helper()
 	pids := family(pid)
@@ -253,11 +256,14 @@ func signalFamily(t *testing.T, pid int, sig syscall.Signal) {
 	}
 	deadline := time.Now().Add(5 * time.Second)
 	for {
+		// A backend forked between the listing and the server's stop
+		// escaped the signal: list again, and stop what still runs.
 		running := 0
 		stats := procStat()
-		for _, p := range pids {
+		for _, p := range family(pid) {
 			if st, ok := stats[p]; ok && !strings.ContainsAny(st[0], "TtZX") { // stopped, or exited (a zombie)
 				running++
+				_ = syscall.Kill(p, sig)
 			}
 		}
 		if running == 0 {

@@ -86,6 +86,7 @@ func permissionMatrix() []permRow {
 		{pattern: "POST " + v + "/rooms/{$}", want: statuses{s401, s201, s201, s201, s201, s401, s401},
 			body: func(f *fixture) any { return map[string]any{"name": "Matrix new " + f.room.ID[:8]} }},
 		{pattern: "GET " + v + "/rooms/{id}/{$}", want: all(s200), why: "everyone sees a restricted room; only roles get a token"},
+		{pattern: "GET " + v + "/rooms/{id}/preview/{$}", want: all(s200), why: "anyone with the link sees whether they must knock; names only for roles (preview_test.go)"},
 		{pattern: "PUT " + v + "/rooms/{id}/{$}", want: statuses{s401, s403, s403, s200, s200, s401, s401}, body: roomName},
 		{pattern: "PATCH " + v + "/rooms/{id}/{$}", want: statuses{s401, s403, s403, s200, s200, s401, s401}, body: roomName},
 		{pattern: "DELETE " + v + "/rooms/{id}/{$}", want: statuses{s401, s403, s403, s403, s204, s401, s401}},

@@ -38,6 +38,7 @@ func (s *Server) routes() {
 		m.Handle(method+" "+api+"/rooms/creation-callback/{$}", methodNotAllowed{allow: "POST"})
 	}
 	m.Handle("GET "+api+"/rooms/{id}/{$}", s.handleRoomRetrieve())
+	m.Handle("GET "+api+"/rooms/{id}/preview/{$}", s.handleRoomPreview())
 	m.Handle("PUT "+api+"/rooms/{id}/{$}", s.handleRoomUpdate(false))
 	m.Handle("PATCH "+api+"/rooms/{id}/{$}", s.handleRoomUpdate(true))
 	m.Handle("DELETE "+api+"/rooms/{id}/{$}", s.handleRoomDelete())

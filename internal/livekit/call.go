@@ -82,6 +82,7 @@ func memberFromProto(p *lkproto.ParticipantInfo) rooms.CallMember {
 	}
 	return rooms.CallMember{
 		Identity:      p.Identity,
+		Name:          p.Name,
 		Role:          role,
 		Authenticated: p.Attributes["is_authenticated"] == "true",
 		Color:         p.Attributes["color"],

@@ -166,6 +166,20 @@ func (s *Service) Stop(ctx context.Context, p auth.Principal, idOrSlug string) (
 	return r, room, nil
 }
 
+// InProgress returns the room's recording that is starting or running, or
+// nil when there is none (or recordings are off). It is what a prejoin screen
+// shows so that nobody joins a recorded call unaware.
+func (s *Service) InProgress(ctx context.Context, roomID string) (*Recording, error) {
+	if !s.Enabled() {
+		return nil, nil
+	}
+	r, err := s.store.InProgressRecording(ctx, roomID)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, nil
+	}
+	return r, err
+}
+
 // List returns one page of the recordings the principal has any access to,
 // newest first.
 func (s *Service) List(ctx context.Context, p auth.Principal, page rooms.Page) ([]Recording, int, error) {

@@ -14,6 +14,7 @@ import (
 // their own attributes: tokens never grant canUpdateOwnMetadata).
 type CallMember struct {
 	Identity      string
+	Name          string // display name in the call
 	Role          Role
 	Authenticated bool
 	Color         string

@@ -38,7 +38,9 @@ export function useWaitingList(
   const [state, setState] = useState<WaitingListState>({ participants: [], transport: 'stream' });
   const listRef = useRef<WaitingList | null>(null);
   const knockRef = useRef(onKnock);
-  knockRef.current = onKnock;
+  useEffect(() => {
+    knockRef.current = onKnock;
+  });
   useEffect(() => {
     if (!roomId || !enabled) return;
     const list = new WaitingList(

@@ -75,7 +75,7 @@ export function RecordingPage({ id }: { id: string }) {
 function NotAvailable({ text, signIn }: { text: string; signIn?: boolean }) {
   const { t } = useI18n();
   return (
-    <section className="card stack narrow-card" role="region" aria-labelledby="rec-unavailable">
+    <section className="card stack narrow-card" aria-labelledby="rec-unavailable">
       <h1 id="rec-unavailable">{t('rec.unavailable')}</h1>
       <p>{text}</p>
       <div className="row wrap">
@@ -115,6 +115,7 @@ function RecordingView({ rec }: { rec: Recording }) {
   return (
     <article className="stack recording" aria-labelledby="rec-title">
       <h1 id="rec-title">{t(audio ? 'rec.transcriptTitle' : 'rec.pageTitle', { room })}</h1>
+      {/* eslint-disable-next-line jsx-a11y/media-has-caption -- a recording has no caption track to offer; the transcript, when there is one, is the text alternative */}
       {audio ? <audio {...media} className="recording-player audio" /> : <video {...media} className="recording-player" playsInline />}
       {playError && (
         <p className="error" role="alert">

@@ -1,6 +1,6 @@
 import '@livekit/components-styles';
 import './conference.css';
-import { useEffect, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import { RoomContext } from '@livekit/components-react';
 import { DisconnectReason, Room as LKRoom, RoomEvent, type LocalTrackPublication } from 'livekit-client';
 import type { LiveKitCredentials, Room } from '../api/types';
@@ -67,9 +67,14 @@ export default function Conference({ room, livekit, choices, tracks, iceServers,
     if (visible) markMilestone('call-shown');
   }, [visible]);
 
-  // Connect once per token, then publish the chosen devices.
+  // Connect once per token, then publish the chosen devices. Choices, tracks and ICE servers are read once,
+  // when the call starts; a change to them (or to onLeave) does not reconnect.
+  const url = livekit?.url;
+  const token = livekit?.token;
+  const startOptions = useEffectEvent(() => ({ choices, tracks, iceServers, onLeave }));
   useEffect(() => {
-    if (!livekit) return;
+    if (url === undefined || token === undefined) return;
+    const { choices, tracks, iceServers, onLeave } = startOptions();
     markMilestone('call-connecting');
     let live = true;
     const onSignal = () => markMilestone('signal-connected');
@@ -81,7 +86,7 @@ export default function Conference({ room, livekit, choices, tracks, iceServers,
     };
     const onPublished = (pub: LocalTrackPublication) => markMilestone(`published-${pub.kind}`);
     lkRoom.on(RoomEvent.SignalConnected, onSignal).once(RoomEvent.Connected, onConnected).on(RoomEvent.LocalTrackPublished, onPublished);
-    lkRoom.connect(livekit.url, livekit.token, iceServers ? { rtcConfig: { iceServers } } : undefined).catch((err: unknown) => {
+    lkRoom.connect(url, token, iceServers ? { rtcConfig: { iceServers } } : undefined).catch((err: unknown) => {
       if (!live) return;
       console.warn('connecting to the call failed', err);
       onLeave(err instanceof Error ? err.message : String(err));
@@ -91,8 +96,7 @@ export default function Conference({ room, livekit, choices, tracks, iceServers,
       lkRoom.off(RoomEvent.SignalConnected, onSignal).off(RoomEvent.Connected, onConnected).off(RoomEvent.LocalTrackPublished, onPublished);
       void lkRoom.disconnect();
     };
-    // choices, tracks and ICE servers are read once, when the call starts.
-  }, [lkRoom, livekit?.url, livekit?.token]);
+  }, [lkRoom, url, token]);
 
   return (
     <div className="lk-room-container conference" data-lk-theme="default" hidden={!visible}>

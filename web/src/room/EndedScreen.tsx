@@ -15,10 +15,12 @@ export function EndedScreen({ reason, onRejoin }: { reason?: string; onRejoin: (
         {end.message && <p className="muted">{t(end.message)}</p>}
         <div className="row wrap">
           {end.kind !== 'removed' && (
+            // eslint-disable-next-line jsx-a11y/no-autofocus -- this screen replaces the call the user just left: focus goes to its main action instead of being lost
             <button type="button" className="btn primary" onClick={onRejoin} autoFocus>
               {t('ended.rejoin')}
             </button>
           )}
+          {/* eslint-disable-next-line jsx-a11y/no-autofocus -- as above, when leaving for home is the only action */}
           <button type="button" className={end.kind === 'removed' ? 'btn primary' : 'btn secondary'} onClick={() => navigate('/')} autoFocus={end.kind === 'removed'}>
             {t('ended.home')}
           </button>

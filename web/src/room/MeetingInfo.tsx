@@ -62,7 +62,7 @@ export function AloneShareCard({ room, onMore, covered = false }: { room: Room; 
   const [hidden, setHidden] = useState(false);
   if (hidden || covered || remotes.length > 0) return null;
   return (
-    <section className="share-card stack" role="region" aria-labelledby="share-title">
+    <section className="share-card stack" aria-labelledby="share-title">
       <div className="panel-header">
         <h2 id="share-title">{t('share.title')}</h2>
         <button type="button" className="btn icon" onClick={() => setHidden(true)} aria-label={t('share.dismiss')}>

@@ -129,6 +129,7 @@ export function ParticipantMenu({ participant }: { participant: Participant }) {
             <div className="confirm stack" role="alertdialog" aria-label={t('mod.remove')}>
               <p>{t('mod.confirmRemove', { name })}</p>
               <div className="row">
+                {/* eslint-disable-next-line jsx-a11y/no-autofocus -- the user just opened this confirmation: focus moves into it, as the alert dialog pattern requires */}
                 <button type="button" className="btn danger small" disabled={busy} onClick={() => void run('remove')} autoFocus>
                   {t('mod.remove')}
                 </button>
