@@ -58,6 +58,7 @@ async function helpSheet(person, snap, lang, device, log) {
 export async function comfortScenario({ browser, base, people, snap, log }) {
   const owner = await newPerson(browser, base, 'owner');
   people.push(owner);
+  owner.page.on('crash', () => log('  [owner] the page crashed'));
   await signIn(owner);
   await owner.page.getByRole('button', { name: 'New meeting' }).click();
   const slug = new URL(await owner.page.getByLabel('Meeting link', { exact: true }).inputValue()).pathname.slice(1);
@@ -67,6 +68,17 @@ export async function comfortScenario({ browser, base, people, snap, log }) {
   // The guest is on a phone-sized screen.
   const guest = await newPerson(browser, base, 'gus', { width: 390, height: 844 });
   people.push(guest);
+  guest.page.on('crash', () => log('  [gus] the page crashed'));
+  // The settings dialog opens from the prejoin screen too; Escape gives focus back.
+  await guest.page.goto(`/${slug}`);
+  await guest.page.locator('.preview video').waitFor({ timeout: 20_000 });
+  await guest.page.getByTestId('prejoin-settings').click();
+  await guest.page.getByRole('dialog', { name: 'Settings' }).getByRole('tab', { name: 'Video' }).click();
+  await guest.page.getByRole('dialog').locator('.settings-preview video').waitFor({ timeout: 10_000 });
+  await snap(guest, 'comfort-prejoin-settings-video-en-phone');
+  await guest.page.keyboard.press('Escape');
+  await guest.page.getByRole('dialog').waitFor({ state: 'detached' });
+  if ((await activeTestId(guest.page)) !== 'prejoin-settings') throw new Error('focus did not go back to the prejoin settings button');
   await guestJoins(owner, guest, slug, 'Gus Guest');
   log(`  room ${slug}: owner (desktop) and guest (phone) in the call`);
 

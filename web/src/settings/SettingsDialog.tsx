@@ -81,10 +81,11 @@ export function SettingsDialog({ onClose, media, name, initialTab = 'account', e
           {tab === 'effects' && effects}
           {tab === 'notifications' && <NotificationsTab />}
           {tab === 'shortcuts' && (
-            <>
+            <div className="stack">
+              <h3>{t('keys.title')}</h3>
               <p className="muted small">{t('keys.intro')}</p>
               <ShortcutList />
-            </>
+            </div>
           )}
         </div>
       </div>
