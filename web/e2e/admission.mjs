@@ -29,11 +29,19 @@ export async function saveSettings(person, accessLabel) {
   await panel.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
 }
 
-/** joinAsGuest opens the room's page, types a name and asks to join. */
+/**
+ * joinAsGuest opens the room's page, types a name and joins (or asks to,
+ * when the room makes guests wait). It waits for the room's preview first and
+ * returns what the prejoin screen said: the button's label and who is in.
+ */
 export async function joinAsGuest(person, slug, name) {
   await person.page.goto(`/${slug}`);
+  const who = await person.page.locator('.prejoin-who').textContent();
   await person.page.getByLabel('Your name').fill(name);
-  await person.page.getByRole('button', { name: 'Join meeting' }).click();
+  const button = person.page.locator('form.card button[type="submit"]');
+  const label = (await button.textContent())?.trim();
+  await button.click();
+  return { label, who: who?.trim() };
 }
 
 /** milestones returns the page's meet:* performance marks as epoch milliseconds. */

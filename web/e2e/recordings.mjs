@@ -79,6 +79,21 @@ export async function recordCall(browser, base, dataDir, snap = async () => {}) 
   if (!id) throw new Error(`no recording listed: ${JSON.stringify(list.body)}`);
   // Some seconds of media, measured on the recorder's own files.
   await until('the recorder to write media', 30_000, () => bytesUnder(join(dataDir, 'recordings', id)) > 60_000);
+  // Someone about to join is told before entering; the recorder is not
+  // counted among the people in the call.
+  const visitor = await newPerson(browser, base, 'visitor');
+  try {
+    await visitor.page.goto(`/${slug}`);
+    const notice = visitor.page.locator('.prejoin-recording');
+    await notice.waitFor({ timeout: 15_000 });
+    const said = { notice: (await notice.textContent())?.trim(), who: (await visitor.page.locator('.prejoin-who').textContent())?.trim() };
+    if (said.notice !== 'This meeting is being recorded By joining, you agree to appear in it.' || !/^(1 person is|\S.* is) in the call$/.test(said.who ?? '')) {
+      throw new Error(`prejoin during a recording: ${JSON.stringify(said)}`);
+    }
+    await snap(visitor, 'prejoin-while-recording');
+  } finally {
+    await visitor.context.close();
+  }
   const stopped = await api(owner.page, 'POST', `/rooms/${slug}/stop-recording/`);
   if (stopped.status !== 200) throw new Error(`stop-recording: ${stopped.status} ${JSON.stringify(stopped.body)}`);
   await until('the recording to be saved', 60_000, async () => SAVED.has((await api(owner.page, 'GET', `/recordings/${id}/`)).body?.status));

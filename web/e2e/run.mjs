@@ -9,6 +9,7 @@ import { admitWaitingGuest, inCall, joinAsGuest, openRestrictedRoom, saveSetting
 import { comfortScenario } from './comfort.mjs';
 import { hostModeratesGuest } from './incall.mjs';
 import { recordingPageScenario } from './recordings.mjs';
+import { connectionTestScenario } from './diagnostics.mjs';
 import { REPO, startMeet } from './server.mjs';
 
 const ARTIFACTS = join(REPO, 'test-artifacts', 'e2e');
@@ -17,9 +18,9 @@ mkdirSync(ARTIFACTS, { recursive: true });
 const t0 = Date.now();
 const log = (msg) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${msg}`);
 let shot = 0;
-async function snap(person, name) {
+async function snap(person, name, opts = {}) {
   const file = join(ARTIFACTS, `${String(++shot).padStart(2, '0')}-${name}.png`);
-  await person.page.screenshot({ path: file });
+  await person.page.screenshot({ path: file, ...opts });
   log(`  screenshot ${file}`);
 }
 
@@ -50,9 +51,12 @@ const scenarios = [
       await ann.page.goto(`/${slug}`);
       await ann.page.locator('.preview video').waitFor();
       await snap(ann, 'guest-prejoin');
-      await joinAsGuest(ann, slug, 'Ann Guest');
+      const annSaw = await joinAsGuest(ann, slug, 'Ann Guest');
+      if (annSaw.label !== 'Join meeting' || annSaw.who !== 'No one else is here yet') throw new Error(`ann's prejoin: ${JSON.stringify(annSaw)}`);
       await inCall(ann);
-      await joinAsGuest(bob, slug, 'Bob Guest');
+      // A public room: the next guest is told by name who is already in.
+      const bobSaw = await joinAsGuest(bob, slug, 'Bob Guest');
+      if (bobSaw.label !== 'Join meeting' || bobSaw.who !== 'Ann Guest is in the call') throw new Error(`bob's prejoin: ${JSON.stringify(bobSaw)}`);
       await inCall(bob);
       const annSees = await waitForRemoteVideo(ann.page);
       const bobSees = await waitForRemoteVideo(bob.page);
@@ -108,7 +112,9 @@ const scenarios = [
 
       const gus = await newPerson(browser, base, 'gus');
       people.push(gus);
-      await joinAsGuest(gus, slug, 'Gus Guest');
+      // A restricted room: Gus must ask, and learns how many are in, not who.
+      const gusSaw = await joinAsGuest(gus, slug, 'Gus Guest');
+      if (gusSaw.label !== 'Ask to join' || !/^\d (person is|people are) in the call$/.test(gusSaw.who ?? '')) throw new Error(`gus's prejoin: ${JSON.stringify(gusSaw)}`);
       await gus.page.getByRole('heading', { name: 'Waiting to be let in' }).waitFor();
       await snap(gus, 'guest-waiting');
 
@@ -155,6 +161,10 @@ const scenarios = [
   [
     'recordings: the owner plays a recording from the e-mailed link; others get "not available"',
     (ctx) => recordingPageScenario({ ...ctx, snap, log }),
+  ],
+  [
+    'connection test: off by default; on, signalling, UDP, TURN and publishing pass and the report lists them',
+    (ctx) => connectionTestScenario({ ...ctx, snap, log }),
   ],
 ];
 

@@ -24,7 +24,8 @@ function freePort() {
   });
 }
 
-function freeUdpPort() {
+/** freeUdpPort finds a UDP port nobody holds on loopback. */
+export function freeUdpPort() {
   return new Promise((ok, fail) => {
     const sock = createSocket('udp4');
     sock.bind(0, '127.0.0.1', () => {
@@ -43,18 +44,24 @@ function run(cmd, args, opts = {}) {
 
 /**
  * startMeet builds everything into a temp folder and starts the server with
- * extra environment variables env; call stop() at the end.
+ * extra environment variables env; call stop() at the end. prebuilt
+ * ({bin, webDir} of a running instance) skips the build, for a second
+ * server with other settings.
  */
-export async function startMeet({ log, env: extraEnv = {} }) {
+export async function startMeet({ log, env: extraEnv = {}, prebuilt = null }) {
   const tmp = mkdtempSync(join(tmpdir(), 'meet-e2e-'));
-  const bin = join(tmp, 'meet');
-  const webDir = process.env.E2E_WEB_DIR ? resolve(process.env.E2E_WEB_DIR) : join(tmp, 'web-dist');
-  console.log(`building into ${tmp}`);
-  if (process.env.E2E_MEET_BIN) copyFileSync(process.env.E2E_MEET_BIN, bin);
-  else run('go', ['build', '-o', bin, './cmd/meet'], { cwd: REPO });
-  if (!process.env.E2E_WEB_DIR) {
-    // Build into the temp folder so the committed dist/index.html placeholder stays untouched.
-    run(join(WEB, 'node_modules', '.bin', 'vite'), ['build', '--outDir', webDir, '--emptyOutDir', '--logLevel', 'warn'], { cwd: WEB });
+  const bin = prebuilt ? prebuilt.bin : join(tmp, 'meet');
+  const webDir = prebuilt ? prebuilt.webDir : process.env.E2E_WEB_DIR ? resolve(process.env.E2E_WEB_DIR) : join(tmp, 'web-dist');
+  if (prebuilt) {
+    console.log(`second server in ${tmp}`);
+  } else {
+    console.log(`building into ${tmp}`);
+    if (process.env.E2E_MEET_BIN) copyFileSync(process.env.E2E_MEET_BIN, bin);
+    else run('go', ['build', '-o', bin, './cmd/meet'], { cwd: REPO });
+    if (!process.env.E2E_WEB_DIR) {
+      // Build into the temp folder so the committed dist/index.html placeholder stays untouched.
+      run(join(WEB, 'node_modules', '.bin', 'vite'), ['build', '--outDir', webDir, '--emptyOutDir', '--logLevel', 'warn'], { cwd: WEB });
+    }
   }
   const env = { ...process.env, MEET_DATA_DIR: tmp };
   for (const u of [OWNER, STRANGER]) {
@@ -105,6 +112,8 @@ export async function startMeet({ log, env: extraEnv = {} }) {
   return {
     base,
     tmp,
+    bin,
+    webDir,
     logs: () => lines.join('\n'),
     async stop() {
       if (!exited) {

@@ -2,12 +2,14 @@ import { apiFetch, API_BASE } from './client';
 import type {
   AccessLevel,
   AppConfig,
+  ConnectionTestCredentials,
   EntryRequest,
   Page,
   PublishSource,
   Recording,
   ResourceAccess,
   Room,
+  RoomPreview,
   RoomRole,
   User,
   WaitingParticipant,
@@ -16,6 +18,8 @@ import type {
 const enc = encodeURIComponent;
 
 export const getConfig = () => apiFetch<AppConfig>('/config/');
+/** startConnectionTest asks for a LiveKit token for the connection test (404 when the feature is off). */
+export const startConnectionTest = () => apiFetch<ConnectionTestCredentials>('/diagnostics/connection/', { method: 'POST' });
 export const getMe = () => apiFetch<User>('/users/me/');
 export const logout = () => apiFetch<void>('/logout/', { method: 'POST' });
 export const localLogin = (email: string, password: string) =>
@@ -36,6 +40,9 @@ export const createRoom = (name: string, accessLevel?: AccessLevel) =>
 
 export const getRoom = (idOrSlug: string, username: string) =>
   apiFetch<Room>(`/rooms/${enc(idOrSlug)}/?username=${enc(username)}`);
+
+/** getRoomPreview reads what the prejoin screen shows: admission, who is in, recording. */
+export const getRoomPreview = (idOrSlug: string) => apiFetch<RoomPreview>(`/rooms/${enc(idOrSlug)}/preview/`);
 
 export interface RoomPatch {
   access_level?: AccessLevel;

@@ -15,6 +15,7 @@ export interface AppConfig {
   };
   resource?: { default_access_level?: AccessLevel };
   recording?: { is_enabled?: boolean; available_modes?: string[]; expiration_days?: number | null };
+  diagnostics?: { connection_test_enabled?: boolean };
 }
 
 export interface User {
@@ -23,6 +24,11 @@ export interface User {
   full_name: string;
   short_name: string;
   language?: string;
+}
+
+/** ConnectionTestCredentials is the answer of diagnostics/connection/: a short-lived token for a throwaway room. */
+export interface ConnectionTestCredentials {
+  livekit: { url: string; room: string; token: string; expires_in: number };
 }
 
 export interface LiveKitCredentials {
@@ -119,3 +125,13 @@ export interface Recording {
   /** When the recording expires; null: it never does. */
   expired_at: string | null;
 }
+
+/** RoomPreview is the body of rooms/{id}/preview/ (a meet addition). */
+export interface RoomPreview {
+  admission: 'direct' | 'lobby';
+  participants_count: number;
+  participants: string[];
+  recording: { mode: 'screen_recording' | 'transcript'; status: 'initiated' | 'active' } | null;
+  access_level: 'public' | 'trusted' | 'restricted';
+}
+

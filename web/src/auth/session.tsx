@@ -72,3 +72,12 @@ export function useSession(): Session {
   if (!v) throw new Error('useSession outside SessionProvider');
   return v;
 }
+
+/**
+ * useConfig is the server's config/, or null while it loads; unlike
+ * useSession it also works outside a SessionProvider (a component
+ * rendered alone in a test), where it is null.
+ */
+export function useConfig(): AppConfig | null {
+  return useContext(Ctx)?.config ?? null;
+}

@@ -3,6 +3,7 @@ import { ApiError } from '../api/client';
 import { createRoom, loginUrl } from '../api/endpoints';
 import type { Room } from '../api/types';
 import { useSession } from '../auth/session';
+import { ConnectionTestLink } from '../diagnostics/link';
 import { useT } from '../i18n/i18n';
 import { generateRoomName, parseRoomInput } from '../lib/roomName';
 import { navigate } from '../lib/router';
@@ -168,6 +169,9 @@ export function HomePage() {
           </section>
         )}
       </main>
+      <footer className="app-footer">
+        <ConnectionTestLink label="diag.link" />
+      </footer>
     </>
   );
 }

@@ -1,4 +1,5 @@
 import { describeEnd } from '../call/disconnect';
+import { ConnectionTestLink } from '../diagnostics/link';
 import { useT } from '../i18n/i18n';
 import { navigate } from '../lib/router';
 
@@ -13,6 +14,7 @@ export function EndedScreen({ reason, onRejoin }: { reason?: string; onRejoin: (
       <section className="card stack narrow" aria-labelledby="ended-title" data-end-kind={end.kind}>
         <h1 id="ended-title">{title}</h1>
         {end.message && <p className="muted">{t(end.message)}</p>}
+        {end.kind === 'problem' && <ConnectionTestLink label="diag.link" />}
         <div className="row wrap">
           {end.kind !== 'removed' && (
             // eslint-disable-next-line jsx-a11y/no-autofocus -- this screen replaces the call the user just left: focus goes to its main action instead of being lost

@@ -10,6 +10,7 @@ import {
   type LocalVideoTrack,
 } from 'livekit-client';
 import { useSession } from '../auth/session';
+import { ConnectionTestLink } from '../diagnostics/link';
 import { useT } from '../i18n/i18n';
 import { loadDisplayName, MAX_NAME, saveDisplayName } from '../lib/displayName';
 import type { MediaControls } from '../settings/media';
@@ -17,7 +18,9 @@ import { SettingsDialog } from '../settings/SettingsDialog';
 import { settingsStore, useSettings } from '../settings/useSettings';
 import type { JoinChoices, PreviewTracks } from './choices';
 import { Icon } from './icons';
+import { joinLabel, recordingNotice, whoIsIn } from './preview';
 import { useMicLevel } from './useMicLevel';
+import { useRoomPreview } from './useRoomPreview';
 import { captureResolution } from './videoQuality';
 
 interface Props {
@@ -54,6 +57,9 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
   const level = useMicLevel(audioOn ? audio : undefined);
   const [settings, updateSettings] = useSettings();
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const preview = useRoomPreview(slug, !!user);
+  const who = whoIsIn(preview);
+  const recording = recordingNotice(preview);
 
   // Open camera and microphone once; release them when the screen goes.
   useEffect(() => {
@@ -199,6 +205,19 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
       <form className="card stack" onSubmit={submit} aria-labelledby="prejoin-title">
         <h1 id="prejoin-title">{t('prejoin.title')}</h1>
         <p className="muted">{t('prejoin.room', { slug })}</p>
+        {recording && (
+          <p className="prejoin-recording" role="status">
+            <span className="rec-dot" aria-hidden="true" />
+            <span>
+              <strong>{t(recording.key)}</strong> {t('prejoin.recordingHint')}
+            </span>
+          </p>
+        )}
+        {who && (
+          <p className="prejoin-who" aria-live="polite">
+            {t(who.key, who.vars)}
+          </p>
+        )}
         {!user && (
           <label className="field">
             <span>{t('prejoin.name')}</span>
@@ -244,14 +263,18 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
         </div>
         <DeviceSelect ready={devicesReady} label={t('prejoin.microphone')} devices={mics} value={micId ?? audio?.mediaStreamTrack.getSettings().deviceId} onChange={pickMic} />
         <DeviceSelect ready={devicesReady} label={t('prejoin.camera')} devices={cams} value={camId ?? video?.mediaStreamTrack.getSettings().deviceId} onChange={pickCam} />
-        {mediaError && <p className="warning">{t('prejoin.blocked', { message: mediaError })}</p>}
+        {mediaError && (
+          <p className="warning">
+            {t('prejoin.blocked', { message: mediaError })} <ConnectionTestLink label="diag.prejoinLink" newTab />
+          </p>
+        )}
         {error && (
           <p className="error" role="alert">
             {error}
           </p>
         )}
         <button type="submit" className="btn primary big" disabled={busy}>
-          {busy ? t('prejoin.joining') : t('prejoin.join')}
+          {busy ? t('prejoin.joining') : t(joinLabel(preview))}
         </button>
       </form>
       {settingsOpen && (
