@@ -72,6 +72,8 @@ export async function comfortScenario({ browser, base, people, snap, log }) {
   // The settings dialog opens from the prejoin screen too; Escape gives focus back.
   await guest.page.goto(`/${slug}`);
   await guest.page.locator('.preview video').waitFor({ timeout: 20_000 });
+  await guest.page.getByTestId('prejoin-settings').scrollIntoViewIfNeeded();
+  await snap(guest, 'comfort-prejoin-phone');
   await guest.page.getByTestId('prejoin-settings').click();
   await guest.page.getByRole('dialog', { name: 'Settings' }).getByRole('tab', { name: 'Video' }).click();
   await guest.page.getByRole('dialog').locator('.settings-preview video').waitFor({ timeout: 10_000 });
