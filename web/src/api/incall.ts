@@ -53,3 +53,7 @@ export const startRecording = (roomId: string, mode: 'screen_recording' | 'trans
 /** stopRecording stops the room's running recording (host only). */
 export const stopRecording = (roomId: string) =>
   apiFetch<{ message: string }>(`/rooms/${enc(roomId)}/stop-recording/`, { method: 'POST' });
+
+/** renameSelf changes the caller's display name in the call; everyone sees the new name. */
+export const renameSelf = (roomId: string, token: string, name: string) =>
+  apiFetch<Ok>(`/rooms/${enc(roomId)}/rename/`, { method: 'POST', body: { name }, headers: bearer(token) });

@@ -3,6 +3,7 @@ import { act, fireEvent, render, screen } from '@testing-library/react';
 import { useEffect } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { LanguageSwitch } from '../pages/LanguageSwitch';
+import { settingsStore } from '../settings/useSettings';
 import { dictionaries, LANGS, type Lang, type MessageKey } from './dict';
 import { apiLanguage, asLang, I18nProvider, initialLang, resolveLang, translate, useI18n, useT, type AccountLanguage } from './i18n';
 
@@ -118,7 +119,7 @@ function pick(lang: Lang) {
 
 describe('I18nProvider', () => {
   it('switches language from the selector and remembers it', () => {
-    localStorage.removeItem('meet.lang');
+    localStorage.removeItem('meet.settings');
     render(
       <I18nProvider lang="en">
         <LanguageSwitch />
@@ -130,7 +131,7 @@ describe('I18nProvider', () => {
     pick('fr');
     expect(screen.getByText('Nouvelle réunion')).toBeTruthy();
     expect(document.documentElement.lang).toBe('fr');
-    expect(localStorage.getItem('meet.lang')).toBe('fr');
+    expect(settingsStore().get().language).toBe('fr');
     pick('de');
     expect(screen.getByText('Neues Meeting')).toBeTruthy();
     expect(screen.getByLabelText('Sprache')).toBeTruthy();
@@ -140,7 +141,7 @@ describe('I18nProvider', () => {
   });
 
   it('follows the stored choice, then the account, then goes back to the stored choice on sign-out', () => {
-    localStorage.setItem('meet.lang', 'fr');
+    settingsStore().update({ language: 'fr' });
     const save = vi.fn(async () => {});
     const { rerender } = render(
       <I18nProvider>
@@ -168,7 +169,7 @@ describe('I18nProvider', () => {
   });
 
   it('saves a language picked while signed in to the account, and not when signed out', async () => {
-    localStorage.removeItem('meet.lang');
+    settingsStore().update({ language: null });
     const save = vi.fn(async () => {});
     const account = { language: 'en-us', save };
     const { rerender } = render(
@@ -183,7 +184,7 @@ describe('I18nProvider', () => {
     expect(save).toHaveBeenCalledExactlyOnceWith('nl');
     // The account's (stale) saved language no longer wins over the new pick.
     expect(screen.getByText('Nieuwe vergadering')).toBeTruthy();
-    expect(localStorage.getItem('meet.lang')).toBe('nl');
+    expect(settingsStore().get().language).toBe('nl');
     rerender(
       <I18nProvider>
         <Account account={null} />

@@ -1,8 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
+import { settingsStore } from '../settings/useSettings';
 import { dictionaries, type Lang, type MessageKey } from './dict';
-
-const KEY = 'meet.lang';
 
 /** translate looks key up in lang's table and fills {placeholders}. */
 export function translate(lang: Lang, key: MessageKey, vars?: Record<string, string | number>): string {
@@ -54,8 +53,12 @@ export interface AccountLanguage {
 
 interface I18n {
   lang: Lang;
-  /** setLang is the user's explicit choice: kept in this browser and, when signed in, saved to the account. */
-  setLang: (l: Lang) => void;
+  /**
+   * setLang is the user's explicit choice: kept in this browser and, when
+   * signed in, saved to the account. It returns that save (null when signed
+   * out) for callers that report it; a failed save is logged either way.
+   */
+  setLang: (l: Lang) => Promise<unknown> | null;
   /** followAccount makes the signed-in user's saved language win (null when signed out). */
   followAccount: (account: AccountLanguage | null) => void;
   t: T;
@@ -64,11 +67,18 @@ interface I18n {
 const Ctx = createContext<I18n | null>(null);
 
 function readStored(): string | null {
-  try {
-    return localStorage.getItem(KEY);
-  } catch {
-    return null;
-  }
+  return settingsStore().get().language;
+}
+
+/**
+ * accountChoice is the account's language when it says something: "en-us"
+ * is what the server gives every new account whatever the person speaks, so
+ * it does not override this browser's language (a person who picked English
+ * has it stored here too).
+ */
+function accountChoice(code: string | null | undefined): Lang | null {
+  if (!code || code.toLowerCase() === 'en-us') return null;
+  return asLang(code);
 }
 
 export function I18nProvider({ children, lang: forced }: { children: ReactNode; lang?: Lang }) {
@@ -82,19 +92,16 @@ export function I18nProvider({ children, lang: forced }: { children: ReactNode; 
   const setLang = useCallback((l: Lang) => {
     setOverride(undefined);
     setStored(l);
-    try {
-      localStorage.setItem(KEY, l);
-    } catch {
-      // A language preference is not worth an error.
-    }
-    if (save.current) {
-      setAccount(l);
-      save.current(l).catch((err: unknown) => console.warn('the language could not be saved to the account', err));
-    }
+    settingsStore().update({ language: l });
+    if (!save.current) return null;
+    setAccount(l);
+    const saving = save.current(l);
+    saving.catch((err: unknown) => console.warn('the language could not be saved to the account', err));
+    return saving;
   }, []);
   const followAccount = useCallback((a: AccountLanguage | null) => {
     save.current = a?.save ?? null;
-    setAccount(a ? (asLang(a.language) ?? null) : null);
+    setAccount(a ? accountChoice(a.language) : null);
   }, []);
   useEffect(() => {
     document.documentElement.lang = lang;

@@ -1,20 +1,13 @@
-// The guest's display name is the only thing the app keeps in localStorage
-// (never a token: those stay in memory).
-const KEY = 'meet.displayName';
+// The guest's display name is remembered with the other preferences (never a
+// token: those stay in memory).
+import { settingsStore } from '../settings/useSettings';
+
 export const MAX_NAME = 50;
 
 export function loadDisplayName(): string {
-  try {
-    return localStorage.getItem(KEY) ?? '';
-  } catch {
-    return '';
-  }
+  return settingsStore().get().displayName;
 }
 
 export function saveDisplayName(name: string) {
-  try {
-    localStorage.setItem(KEY, name.slice(0, MAX_NAME));
-  } catch {
-    // Storage may be disabled (private mode): the name is a convenience.
-  }
+  settingsStore().update({ displayName: name.slice(0, MAX_NAME) });
 }

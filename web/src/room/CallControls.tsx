@@ -12,8 +12,11 @@ import { useState } from 'react';
 import type { RecordingState } from '../call/recording';
 import type { ReactionId } from '../call/signals';
 import { useT } from '../i18n/i18n';
-import { HandButton, ReactionsButton } from './HandsAndReactions';
+import { ariaKeys, chordFor, type ShortcutId } from '../call/shortcuts';
+import { isMac } from '../settings/ShortcutList';
+import { HandButton, ReactionsButton, type Hand } from './HandsAndReactions';
 import { Icon } from './icons';
+import { MoreMenu, type MoreItem } from './MoreMenu';
 import { RecordingControl } from './Recording';
 
 export type Panel = 'chat' | 'participants' | 'settings' | 'info' | 'effects' | null;
@@ -28,10 +31,21 @@ interface Props {
   onReaction: (r: ReactionId) => void;
   /** Chat messages received while the chat was closed. */
   unread: number;
+  hand: Hand;
+  reactionsOpen: boolean;
+  onReactionsOpen: (open: boolean) => void;
+  /** The entries of the "More options" menu. */
+  more: MoreItem[];
+}
+
+/** keysOf spells an action's shortcut for aria-keyshortcuts. */
+export function keysOf(id: ShortcutId): string | undefined {
+  const c = chordFor(id);
+  return c ? ariaKeys(c, isMac()) : undefined;
 }
 
 /** CallControls is the bottom bar: devices, screen share, layout, panels and leave. */
-export function CallControls({ panel, onToggle, isHost, waitingCount, recording, onReaction, unread }: Props) {
+export function CallControls({ panel, onToggle, isHost, waitingCount, recording, onReaction, unread, hand, reactionsOpen, onReactionsOpen, more }: Props) {
   const t = useT();
   const perms = useLocalParticipantPermissions();
   const canPublish = (source: Track.Source) => {
@@ -46,7 +60,7 @@ export function CallControls({ panel, onToggle, isHost, waitingCount, recording,
     <div className="lk-control-bar call-controls" role="toolbar" aria-label={t('conf.layout')}>
       {canPublish(Track.Source.Microphone) && (
         <div className="lk-button-group">
-          <TrackToggle source={Track.Source.Microphone} aria-label={t('conf.microphone')}>
+          <TrackToggle source={Track.Source.Microphone} aria-label={t('conf.microphone')} aria-keyshortcuts={keysOf('mic')}>
             <span className="hide-narrow">{t('conf.microphone')}</span>
           </TrackToggle>
           <div className="lk-button-group-menu">
@@ -56,7 +70,7 @@ export function CallControls({ panel, onToggle, isHost, waitingCount, recording,
       )}
       {canPublish(Track.Source.Camera) && (
         <div className="lk-button-group">
-          <TrackToggle source={Track.Source.Camera} aria-label={t('conf.camera')}>
+          <TrackToggle source={Track.Source.Camera} aria-label={t('conf.camera')} aria-keyshortcuts={keysOf('camera')}>
             <span className="hide-narrow">{t('conf.camera')}</span>
           </TrackToggle>
           <div className="lk-button-group-menu">
@@ -74,8 +88,8 @@ export function CallControls({ panel, onToggle, isHost, waitingCount, recording,
           <span className="hide-narrow">{sharing ? t('conf.stopShare') : t('conf.shareScreen')}</span>
         </TrackToggle>
       )}
-      <HandButton />
-      <ReactionsButton onSent={onReaction} />
+      <HandButton hand={hand} keys={keysOf('hand') ?? ''} />
+      <ReactionsButton onSent={onReaction} open={reactionsOpen} onOpenChange={onReactionsOpen} />
       <RecordingControl state={recording} />
       {(canPublish(Track.Source.Camera) || canPublish(Track.Source.Microphone)) && (
         <button
@@ -109,6 +123,7 @@ export function CallControls({ panel, onToggle, isHost, waitingCount, recording,
         className="lk-button"
         aria-pressed={panel === 'chat'}
         onClick={() => onToggle('chat')}
+        aria-keyshortcuts={keysOf('chat')}
         aria-label={unread > 0 ? `${t('conf.chat')} (${t('chat.unread', { count: unread })})` : t('conf.chat')}
         data-testid="chat-toggle"
         title={t('conf.chat')}
@@ -126,6 +141,7 @@ export function CallControls({ panel, onToggle, isHost, waitingCount, recording,
         className="lk-button"
         aria-pressed={panel === 'participants'}
         onClick={() => onToggle('participants')}
+        aria-keyshortcuts={keysOf('participants')}
         data-testid="participants-toggle"
         title={t('conf.participants')}
         aria-label={isHost && waitingCount > 0 ? `${t('conf.participants')} (${t('participants.lobby', { count: waitingCount })})` : t('conf.participants')}
@@ -144,7 +160,10 @@ export function CallControls({ panel, onToggle, isHost, waitingCount, recording,
           <span className="label">{t('conf.settings')}</span>
         </button>
       )}
-      <DisconnectButton className="lk-disconnect-button">{t('conf.leave')}</DisconnectButton>
+      <MoreMenu items={more} />
+      <DisconnectButton className="lk-disconnect-button" aria-keyshortcuts={keysOf('leave')}>
+        {t('conf.leave')}
+      </DisconnectButton>
     </div>
   );
 }

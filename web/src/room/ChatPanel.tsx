@@ -8,15 +8,31 @@ import { useCall } from './CallContext';
  * English placeholder and button built in). It stays mounted while closed:
  * messages arriving then raise the unread count and a short notice.
  */
-export function ChatPanel({ open, onOpen, onUnread }: { open: boolean; onOpen: () => void; onUnread?: (n: number) => void }) {
+export function ChatPanel({
+  open,
+  onOpen,
+  onUnread,
+  onMessage,
+}: {
+  open: boolean;
+  onOpen: () => void;
+  onUnread?: (n: number) => void;
+  /** onMessage is called when a message from someone else arrives. */
+  onMessage?: () => void;
+}) {
   const { t, lang } = useI18n();
   const call = useCall();
   const { send, chatMessages, isSending } = useChat();
   const [text, setText] = useState('');
   const seen = useRef(0);
+  const heard = useRef(0);
   const list = useRef<HTMLUListElement>(null);
 
   useEffect(() => {
+    // A sound for a new message from someone else while the chat is closed.
+    const newest = chatMessages.at(-1);
+    if (!open && newest && chatMessages.length > heard.current && !newest.from?.isLocal) onMessage?.();
+    heard.current = chatMessages.length;
     if (open) {
       seen.current = chatMessages.length;
       onUnread?.(0);

@@ -8,9 +8,11 @@ import { audioCapture, saveEffects, type EffectChoices } from '../effects/choice
 import { support } from '../effects/support';
 import { useRoomEffects } from '../effects/useRoomEffects';
 import { markMilestone } from '../lib/timing';
+import { settingsStore } from '../settings/useSettings';
 import type { JoinChoices, PreviewTracks } from './choices';
 import { ConferenceView } from './ConferenceView';
 import { publishChoices } from './publishChoices';
+import { captureResolution } from './videoQuality';
 
 interface Props {
   room: Room;
@@ -42,15 +44,18 @@ export default function Conference({ room, livekit, choices, tracks, iceServers,
   // hidden, ahead of time.
   const visible = livekit !== undefined;
   // Our own Room instance so we can read the disconnect reason.
-  const [lkRoom] = useState(
-    () =>
-      new LKRoom({
-        adaptiveStream: true,
-        dynacast: true,
-        audioCaptureDefaults: audioCapture(choices.effects, choices.effects.noiseSuppression && support().noise, choices.audioDeviceId),
-        videoCaptureDefaults: { deviceId: choices.videoDeviceId },
-      }),
-  );
+  const [lkRoom] = useState(() => {
+    // The person's settings: speaker, and the camera resolution for a
+    // camera opened during the call.
+    const settings = settingsStore().get();
+    return new LKRoom({
+      adaptiveStream: true,
+      dynacast: true,
+      audioCaptureDefaults: audioCapture(choices.effects, choices.effects.noiseSuppression && support().noise, choices.audioDeviceId),
+      videoCaptureDefaults: { deviceId: choices.videoDeviceId, resolution: captureResolution(settings.videoQuality) },
+      audioOutput: settings.audioOutput ? { deviceId: settings.audioOutput } : undefined,
+    });
+  });
 
   // The effects chosen before joining, changed from the call's panel.
   const [effects, setEffects] = useState<EffectChoices>(choices.effects);

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   LayoutContextProvider,
   RoomAudioRenderer,
@@ -6,9 +6,11 @@ import {
   useConnectionState,
   useCreateLayoutContext,
   useDataChannel,
+  useLocalParticipant,
+  useRoomContext,
 } from '@livekit/components-react';
-import { ConnectionState } from 'livekit-client';
-import { startRecording } from '../api/incall';
+import { ConnectionState, RoomEvent } from 'livekit-client';
+import { renameSelf, startRecording } from '../api/incall';
 import type { AccessLevel, PublishSource, Room, WaitingParticipant } from '../api/types';
 import { useSession } from '../auth/session';
 import { everyoneCanMute } from '../call/moderation';
@@ -20,9 +22,24 @@ import { EffectsPanel } from '../effects/EffectsPanel';
 import { support } from '../effects/support';
 import type { VideoEffectState } from '../effects/video';
 import { useT } from '../i18n/i18n';
+import { saveDisplayName } from '../lib/displayName';
 import { useWaitingList } from '../lobby/hooks';
+import type { NameControl } from '../settings/AccountTab';
+import { Modal } from '../settings/Modal';
+import { SettingsDialog, type SettingsTab } from '../settings/SettingsDialog';
+import { ShortcutHelp } from '../settings/ShortcutList';
+import { useSettings } from '../settings/useSettings';
 import { CallContext, type CallApi } from './CallContext';
-import { CallControls, type Panel } from './CallControls';
+import { CallControls, keysOf, type Panel } from './CallControls';
+import { canFullscreen, toggleFullscreen, useIsFullscreen } from './fullscreen';
+import { useHand } from './HandsAndReactions';
+import type { MoreItem } from './MoreMenu';
+import { PipWindow, usePictureInPicture } from './PictureInPicture';
+import { SidePanel } from './SidePanel';
+import { useCallMedia } from './useCallMedia';
+import { useCallShortcuts } from './useCallShortcuts';
+import { useSilentMic } from './useSilentMic';
+import { useSoundCue } from './useSoundCues';
 import { ChatPanel } from './ChatPanel';
 import { ReactionsOverlay } from './HandsAndReactions';
 import { HostSettings } from './HostSettings';
@@ -71,7 +88,14 @@ export function ConferenceView({ room: initialRoom, token = '', effects }: { roo
   const [unread, setUnread] = useState(0);
   const [settingsVersion, setSettingsVersion] = useState(0);
 
-  const onKnock = useCallback((newcomers: WaitingParticipant[]) => setKnock(newcomers), []);
+  const cue = useSoundCue();
+  const onKnock = useCallback(
+    (newcomers: WaitingParticipant[]) => {
+      setKnock(newcomers);
+      if (newcomers.length > 0) cue('knock');
+    },
+    [cue],
+  );
   const waiting = useWaitingList(room.id, isHost, onKnock);
 
   useDataChannel((msg) => {
@@ -97,6 +121,7 @@ export function ConferenceView({ room: initialRoom, token = '', effects }: { roo
     isHost,
     recording,
     notify,
+    onHandRaised: () => cue('hand'),
     onRoomSettings: (s) => {
       const before = room;
       applySettings(s);
@@ -140,13 +165,67 @@ export function ConferenceView({ room: initialRoom, token = '', effects }: { roo
     if (effectsState === 'failed') notify({ text: t('effects.failed'), key: 'effects' });
   }, [effectsState, notify, t]);
 
-  const toggle = (p: Exclude<Panel, null>) => setPanel((cur) => (cur === p ? null : p));
+  const toggle = useCallback((p: Exclude<Panel, null>) => setPanel((cur) => (cur === p ? null : p)), []);
+  const closePanel = useCallback(() => setPanel(null), []);
   const reconnecting = connection === ConnectionState.Reconnecting || connection === ConnectionState.SignalReconnecting;
+  const inCall = connection === ConnectionState.Connected || reconnecting;
+
+  // Comfort: personal settings, shortcuts, picture-in-picture, full screen.
+  const lkRoom = useRoomContext();
+  const { localParticipant } = useLocalParticipant();
+  const [settings] = useSettings();
+  const [dialog, setDialog] = useState<{ kind: 'settings'; tab: SettingsTab } | { kind: 'help' } | { kind: 'leave' } | null>(null);
+  const closeDialog = useCallback(() => setDialog(null), []);
+  const [reactionsOpen, setReactionsOpen] = useState(false);
+  const hand = useHand(api);
+  const media = useCallMedia();
+  const pip = usePictureInPicture();
+  const shell = useRef<HTMLDivElement>(null);
+  const fullscreen = useIsFullscreen(shell);
+  const silent = useSilentMic(media.micTrack, media.micOn && inCall);
+  const [silentDismissed, setSilentDismissed] = useState(false);
+  if (!silent && silentDismissed) setSilentDismissed(false);
+
+  useCallShortcuts(
+    {
+      hand: hand.toggle,
+      chat: () => toggle('chat'),
+      participants: () => toggle('participants'),
+      reactions: () => setReactionsOpen((o) => !o),
+      leave: () => setDialog({ kind: 'leave' }),
+      help: () => setDialog({ kind: 'help' }),
+    },
+    inCall,
+  );
+
+  // A sound when someone joins.
+  useEffect(() => {
+    const onJoin = () => cue('join');
+    lkRoom.on(RoomEvent.ParticipantConnected, onJoin);
+    return () => void lkRoom.off(RoomEvent.ParticipantConnected, onJoin);
+  }, [lkRoom, cue]);
+
+  const name: NameControl = {
+    value: localParticipant.name || localParticipant.identity,
+    editable: room.id !== null && token !== '',
+    save: async (n) => {
+      await renameSelf(room.id!, token, n);
+      if (localParticipant.attributes.is_authenticated !== 'true') saveDisplayName(n);
+    },
+  };
+  const more: MoreItem[] = [
+    { id: 'settings', label: t('prefs.open'), run: () => setDialog({ kind: 'settings', tab: 'account' }) },
+    ...(pip.supported ? [{ id: 'pip', label: pip.open ? t('more.pipClose') : t('more.pip'), run: pip.toggle }] : []),
+    ...(canFullscreen()
+      ? [{ id: 'fullscreen', label: fullscreen ? t('more.exitFullscreen') : t('more.fullscreen'), run: () => void toggleFullscreen(shell.current) }]
+      : []),
+    { id: 'shortcuts', label: t('keys.title'), keys: '?', run: () => setDialog({ kind: 'help' }) },
+  ];
 
   return (
     <CallContext.Provider value={api}>
       <LayoutContextProvider value={layout}>
-        <div className="conf-shell" data-panel-open={panel !== null} data-connection-state={connection}>
+        <div ref={shell} className="conf-shell" data-panel-open={panel !== null} data-connection-state={connection} data-mirror={settings.mirror}>
           <div className="conf-main">
             <div className="stage-wrap">
               <StageLayout />
@@ -177,27 +256,42 @@ export function ConferenceView({ room: initialRoom, token = '', effects }: { roo
               recording={recording}
               onReaction={(r) => events.float(r, t('chat.you'))}
               unread={unread}
+              hand={hand}
+              reactionsOpen={reactionsOpen}
+              onReactionsOpen={setReactionsOpen}
+              more={more}
             />
+            {silent && !silentDismissed && (
+              <div className="silent-hint" role="status">
+                <span>{t('silent.hint')}</span>
+                <button type="button" className="btn secondary small" onClick={() => setDialog({ kind: 'settings', tab: 'audio' })}>
+                  {t('silent.check')}
+                </button>
+                <button type="button" className="btn icon" onClick={() => setSilentDismissed(true)} aria-label={t('common.close')}>
+                  ×
+                </button>
+              </div>
+            )}
           </div>
           {/* Chat stays mounted so messages received while it is closed are kept. */}
-          <aside className="side-panel" hidden={panel !== 'chat'} aria-label={t('conf.chat')}>
-            <PanelHeader title={t('conf.chat')} onClose={() => setPanel(null)} />
-            <ChatPanel open={panel === 'chat'} onOpen={() => setPanel('chat')} onUnread={setUnread} />
-          </aside>
+          <SidePanel open={panel === 'chat'} label={t('conf.chat')} onClose={closePanel} focus=".chat-form input">
+            <PanelHeader title={t('conf.chat')} onClose={closePanel} />
+            <ChatPanel open={panel === 'chat'} onOpen={() => setPanel('chat')} onUnread={setUnread} onMessage={() => cue('chat')} />
+          </SidePanel>
           {panel === 'participants' && (
-            <aside className="side-panel" aria-label={t('conf.participants')}>
+            <SidePanel open label={t('conf.participants')} onClose={closePanel}>
               <ParticipantsPanel
                 isHost={isHost}
                 waiting={waiting.participants}
                 onDecide={waiting.decide}
                 onAdmitAll={waiting.admitAll}
-                onClose={() => setPanel(null)}
+                onClose={closePanel}
               />
-            </aside>
+            </SidePanel>
           )}
           {panel === 'settings' && isHost && room.id && (
-            <aside className="side-panel" aria-label={t('settings.title')}>
-              <PanelHeader title={t('settings.title')} onClose={() => setPanel(null)} />
+            <SidePanel open label={t('settings.title')} onClose={closePanel}>
+              <PanelHeader title={t('settings.title')} onClose={closePanel} />
               <HostSettings
                 key={settingsVersion}
                 room={{ ...room, id: room.id }}
@@ -211,7 +305,7 @@ export function ConferenceView({ room: initialRoom, token = '', effects }: { roo
                 }}
               />
               <RoomMembers roomId={room.id} />
-            </aside>
+            </SidePanel>
           )}
           {panel === 'effects' && effects && (
             <aside className="side-panel" aria-label={t('effects.title')}>
@@ -220,10 +314,10 @@ export function ConferenceView({ room: initialRoom, token = '', effects }: { roo
             </aside>
           )}
           {panel === 'info' && (
-            <aside className="side-panel" aria-label={t('info.title')}>
-              <PanelHeader title={t('info.title')} onClose={() => setPanel(null)} />
+            <SidePanel open label={t('info.title')} onClose={closePanel}>
+              <PanelHeader title={t('info.title')} onClose={closePanel} />
               <MeetingInfo room={room} canInvite={isHost} />
-            </aside>
+            </SidePanel>
           )}
           {isHost && knock.length > 0 && (
             <KnockToast
@@ -234,6 +328,21 @@ export function ConferenceView({ room: initialRoom, token = '', effects }: { roo
             />
           )}
           <Notices notices={notices} onDismiss={dismiss} />
+          {dialog?.kind === 'settings' && <SettingsDialog onClose={closeDialog} media={media} name={name} initialTab={dialog.tab} />}
+          {dialog?.kind === 'help' && <ShortcutHelp onClose={closeDialog} />}
+          {dialog?.kind === 'leave' && (
+            <Modal title={t('leave.title')} onClose={closeDialog} role="alertdialog">
+              <div className="row">
+                <button type="button" className="btn danger" onClick={() => void lkRoom.disconnect()} aria-keyshortcuts={keysOf('leave')} data-autofocus>
+                  {t('leave.confirm')}
+                </button>
+                <button type="button" className="btn secondary" onClick={closeDialog}>
+                  {t('common.cancel')}
+                </button>
+              </div>
+            </Modal>
+          )}
+          {pip.window && <PipWindow target={pip.window} />}
         </div>
         <RoomAudioRenderer />
         <StartAudio label={t('conf.startAudio')} className="start-audio" />

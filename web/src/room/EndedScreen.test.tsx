@@ -3,7 +3,6 @@ import { render, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { I18nProvider } from '../i18n/i18n';
 import { EndedScreen } from './EndedScreen';
-import { isHandShortcut } from './HandsAndReactions';
 
 function renderEnded(reason: string | undefined, lang: 'en' | 'fr' = 'en') {
   const onRejoin = vi.fn();
@@ -36,16 +35,4 @@ describe('EndedScreen', () => {
     renderEnded(undefined);
     expect(screen.getByRole('heading').textContent).toBe('You left the meeting');
   });
-});
-
-describe('isHandShortcut', () => {
-  const key = (over: Partial<KeyboardEvent>) => ({ key: 'h', code: 'KeyH', ctrlKey: false, altKey: false, metaKey: false, ...over });
-  it.each([
-    [key({ ctrlKey: true, altKey: true }), true],
-    [key({ ctrlKey: true, altKey: true, key: '˙' }), true],
-    [key({ ctrlKey: true }), false],
-    [key({ altKey: true }), false],
-    [key({ ctrlKey: true, altKey: true, metaKey: true }), false],
-    [key({ ctrlKey: true, altKey: true, key: 'j', code: 'KeyJ' }), false],
-  ])('%o → %s', (e, want) => expect(isHandShortcut(e)).toBe(want));
 });

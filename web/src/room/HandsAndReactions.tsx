@@ -1,67 +1,66 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useLocalParticipant } from '@livekit/components-react';
 import { toggleHand } from '../api/incall';
 import { isHandRaised } from '../call/hands';
 import { RateLimiter, REACTIONS, type ReactionId } from '../call/signals';
 import { useT } from '../i18n/i18n';
-import { useCall } from './CallContext';
+import { useCall, type CallApi } from './CallContext';
 import { Icon } from './icons';
 import { useParticipantTick } from './participantState';
 
-/** isHandShortcut reports whether a key press is the raise-hand shortcut (Ctrl+Alt+H). */
-export function isHandShortcut(e: Pick<KeyboardEvent, 'key' | 'code' | 'ctrlKey' | 'altKey' | 'metaKey'>): boolean {
-  return e.ctrlKey && e.altKey && !e.metaKey && (e.code === 'KeyH' || e.key.toLowerCase() === 'h');
+/** Hand is the local raised hand and how to toggle it. */
+export interface Hand {
+  /** Whether the call has a hand to raise (rooms that are not stored have no in-call API). */
+  available: boolean;
+  raised: boolean;
+  busy: boolean;
+  toggle: () => void;
 }
 
-/** HandButton raises or lowers the local hand, also with Ctrl+Alt+H. */
-export function HandButton() {
+/**
+ * useHand follows the local hand; toggle raises or lowers it through the
+ * server. It takes the call's API as an argument: the conference view that
+ * provides CallContext uses it too.
+ */
+export function useHand(call: Pick<CallApi, 'roomId' | 'token' | 'notify'>): Hand {
   const t = useT();
-  const call = useCall();
   const { localParticipant } = useLocalParticipant();
   useParticipantTick(localParticipant);
   const raised = isHandRaised(localParticipant);
   const [busy, setBusy] = useState(false);
   const latest = useRef({ raised, busy });
-
-  async function toggle() {
-    if (!call.roomId || latest.current.busy) return;
-    setBusy(true);
-    try {
-      await toggleHand(call.roomId, call.token, !latest.current.raised);
-    } catch (err) {
-      call.notify({ text: t('hand.failed', { message: err instanceof Error ? err.message : String(err) }), key: 'hand' });
-    } finally {
-      setBusy(false);
-    }
-  }
-  const toggleRef = useRef(toggle);
   useEffect(() => {
     latest.current = { raised, busy };
-    toggleRef.current = toggle;
-  });
+  }, [raised, busy]);
+  const { roomId, token, notify } = call;
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (!isHandShortcut(e)) return;
-      e.preventDefault();
-      void toggleRef.current();
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, []);
+  const toggle = useCallback(() => {
+    if (!roomId || latest.current.busy) return;
+    latest.current.busy = true;
+    setBusy(true);
+    toggleHand(roomId, token, !latest.current.raised)
+      .catch((err: unknown) => notify({ text: t('hand.failed', { message: err instanceof Error ? err.message : String(err) }), key: 'hand' }))
+      .finally(() => setBusy(false));
+  }, [roomId, token, notify, t]);
 
-  if (!call.roomId) return null;
-  const label = raised ? t('hand.lower') : t('hand.raise');
+  return { available: roomId !== null, raised, busy, toggle };
+}
+
+/** HandButton raises or lowers the local hand (also Ctrl+Alt+H, see the call's shortcuts). */
+export function HandButton({ hand, keys }: { hand: Hand; keys: string }) {
+  const t = useT();
+  if (!hand.available) return null;
+  const label = hand.raised ? t('hand.lower') : t('hand.raise');
   return (
     <button
       type="button"
       className="lk-button hand-button"
-      aria-pressed={raised}
-      aria-keyshortcuts="Control+Alt+H"
+      aria-pressed={hand.raised}
+      aria-keyshortcuts={keys}
       title={`${label} (${t('hand.shortcut')})`}
       aria-label={label}
-      disabled={busy}
-      onClick={() => void toggle()}
+      disabled={hand.busy}
+      onClick={hand.toggle}
       data-testid="hand-toggle"
     >
       <Icon name="hand" />
@@ -79,26 +78,47 @@ export interface FloatingReaction {
   left: number;
 }
 
-/** ReactionsButton opens the emoji picker; sends are rate-limited (3 per 2 s). */
-export function ReactionsButton({ onSent }: { onSent: (r: ReactionId) => void }) {
+/**
+ * ReactionsButton opens the emoji picker (its open state belongs to the
+ * caller, so that a shortcut can open it too); sends are rate-limited (3 per
+ * 2 s). Opened, focus goes to the first emoji; Escape closes it and focus
+ * goes back to the button.
+ */
+export function ReactionsButton({ onSent, open, onOpenChange }: { onSent: (r: ReactionId) => void; open: boolean; onOpenChange: (open: boolean) => void }) {
   const t = useT();
   const call = useCall();
-  const [open, setOpen] = useState(false);
   const [limiter] = useState(() => new RateLimiter(3, 2000));
   const root = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
-    if (!open) return;
-    const close = (e: Event) => {
-      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !root.current?.contains(e.target as Node)) setOpen(false);
+    const el = root.current;
+    if (!open || !el) return;
+    el.querySelector<HTMLButtonElement>('.reaction-picker button')?.focus();
+    const close = (e: PointerEvent) => {
+      if (!el.contains(e.target as Node)) onOpenChange(false);
+    };
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        e.stopPropagation();
+        onOpenChange(false);
+        button.current?.focus();
+        return;
+      }
+      if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+      const items = [...el.querySelectorAll<HTMLButtonElement>('.reaction-picker button')];
+      const at = items.indexOf(document.activeElement as HTMLButtonElement);
+      if (at < 0) return;
+      e.preventDefault();
+      items[(at + (e.key === 'ArrowRight' ? 1 : -1) + items.length) % items.length].focus();
     };
     document.addEventListener('pointerdown', close);
-    document.addEventListener('keydown', close);
+    el.addEventListener('keydown', onKey);
     return () => {
       document.removeEventListener('pointerdown', close);
-      document.removeEventListener('keydown', close);
+      el.removeEventListener('keydown', onKey);
     };
-  }, [open]);
+  }, [open, onOpenChange]);
 
   function send(r: ReactionId) {
     if (!limiter.tryTake()) {
@@ -111,7 +131,17 @@ export function ReactionsButton({ onSent }: { onSent: (r: ReactionId) => void })
 
   return (
     <div className="reactions" ref={root}>
-      <button type="button" className="lk-button" aria-expanded={open} aria-haspopup="true" aria-label={t('react.button')} title={t('react.button')} onClick={() => setOpen((o) => !o)}>
+      <button
+        ref={button}
+        type="button"
+        className="lk-button"
+        aria-expanded={open}
+        aria-haspopup="true"
+        aria-label={t('react.button')}
+        title={t('react.button')}
+        onClick={() => onOpenChange(!open)}
+        data-testid="reactions-toggle"
+      >
         <Icon name="smile" />
         <span className="label">{t('react.button')}</span>
       </button>

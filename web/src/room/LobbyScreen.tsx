@@ -7,6 +7,7 @@ import { useT } from '../i18n/i18n';
 import { useGuestLobby } from '../lobby/hooks';
 import { navigate } from '../lib/router';
 import { markMilestone } from '../lib/timing';
+import { useSettings } from '../settings/useSettings';
 
 interface Props {
   room: Room & { id: string };
@@ -18,6 +19,7 @@ interface Props {
 
 export function LobbyScreen({ room, username, preview, onAccepted }: Props) {
   const t = useT();
+  const [settings] = useSettings();
   const { user, config } = useSession();
   const { state, retry } = useGuestLobby(room.id, username);
   const videoEl = useRef<HTMLVideoElement>(null);
@@ -65,7 +67,7 @@ export function LobbyScreen({ room, username, preview, onAccepted }: Props) {
   return (
     <main className="center-page">
       <section className="card stack narrow" aria-live="polite" data-lobby-phase={state.phase}>
-        {preview && <video ref={videoEl} muted playsInline autoPlay className="lobby-preview mirror" aria-label={t('prejoin.camera')} />}
+        {preview && <video ref={videoEl} muted playsInline autoPlay className={settings.mirror ? 'lobby-preview mirror' : 'lobby-preview'} aria-label={t('prejoin.camera')} />}
         {!ended && <div className="spinner" aria-hidden="true" />}
         <h1>{title}</h1>
         <p role={ended ? 'alert' : 'status'}>{body}</p>

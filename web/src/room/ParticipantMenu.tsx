@@ -31,22 +31,33 @@ export function ParticipantMenu({ participant }: { participant: Participant }) {
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const root = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
   const name = participant.name || participant.identity;
   const actions = call.roomId ? menuActions({ isHost: call.isHost, everyoneCanMute: call.everyoneCanMute }, toTarget(participant)) : [];
 
   useEffect(() => {
-    if (!open) return;
-    const close = (e: Event) => {
-      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !root.current?.contains(e.target as Node)) {
+    const el = root.current;
+    if (!open || !el) return;
+    const close = (e: PointerEvent) => {
+      if (!el.contains(e.target as Node)) {
         setOpen(false);
         setConfirming(false);
       }
     };
+    // On the menu itself, so that Escape closes the menu and not also the
+    // panel around it; focus goes back to the menu's button.
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      e.stopPropagation();
+      setOpen(false);
+      setConfirming(false);
+      button.current?.focus();
+    };
     document.addEventListener('pointerdown', close);
-    document.addEventListener('keydown', close);
+    el.addEventListener('keydown', onKey);
     return () => {
       document.removeEventListener('pointerdown', close);
-      document.removeEventListener('keydown', close);
+      el.removeEventListener('keydown', onKey);
     };
   }, [open]);
 
@@ -102,6 +113,7 @@ export function ParticipantMenu({ participant }: { participant: Participant }) {
   return (
     <div className="participant-menu" ref={root}>
       <button
+        ref={button}
         type="button"
         className="menu-button"
         aria-haspopup="menu"

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import {
   createLocalAudioTrack,
   createLocalTracks,
@@ -19,10 +19,15 @@ import { support } from '../effects/support';
 import { videoController, type VideoEffectState } from '../effects/video';
 import { useT } from '../i18n/i18n';
 import { loadDisplayName, MAX_NAME, saveDisplayName } from '../lib/displayName';
+import type { MediaControls } from '../settings/media';
+import { SettingsDialog } from '../settings/SettingsDialog';
+import { settingsStore, useSettings } from '../settings/useSettings';
 import type { JoinChoices, PreviewTracks } from './choices';
+import { Icon } from './icons';
 import { joinLabel, recordingNotice, whoIsIn } from './preview';
 import { useMicLevel } from './useMicLevel';
 import { useRoomPreview } from './useRoomPreview';
+import { captureResolution } from './videoQuality';
 
 interface Props {
   slug: string;
@@ -59,6 +64,8 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
   const [effects, setEffects] = useState<EffectChoices>(() => loadEffects(BACKGROUND_IDS));
   const [videoState, setVideoState] = useState<VideoEffectState>('off');
   const [noiseState, setNoiseState] = useState<NoiseState>();
+  const [settings, updateSettings] = useSettings();
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const preview = useRoomPreview(slug, !!user);
   const who = whoIsIn(preview);
   const recording = recordingNotice(preview);
@@ -68,13 +75,23 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
     let live = true;
     let opened: LocalTrack[] = [];
     (async () => {
+      // The devices and resolution chosen last time, if they are still there
+      // (ideal, not exact: an unplugged device falls back to another).
+      const saved = settingsStore().get();
+      // The microphone's processing follows the effect choices (RNNoise
+      // replaces the browser's own noise suppression).
+      const fx = loadEffects(BACKGROUND_IDS);
+      const audioOpts = {
+        ...audioCapture(fx, fx.noiseSuppression && support().noise),
+        ...(saved.audioInput ? { deviceId: { ideal: saved.audioInput } } : {}),
+      };
+      const videoOpts = { resolution: captureResolution(saved.videoQuality), ...(saved.videoInput ? { deviceId: { ideal: saved.videoInput } } : {}) };
       try {
-        const fx = loadEffects(BACKGROUND_IDS);
-        opened = await createLocalTracks({ audio: audioCapture(fx, fx.noiseSuppression && support().noise), video: true });
+        opened = await createLocalTracks({ audio: audioOpts, video: videoOpts });
       } catch (err) {
         setMediaError(err instanceof Error ? err.message : String(err));
         // One device may work without the other.
-        for (const make of [() => createLocalAudioTrack(), () => createLocalVideoTrack()]) {
+        for (const make of [() => createLocalAudioTrack(audioOpts), () => createLocalVideoTrack(videoOpts)]) {
           try {
             opened.push(await make());
           } catch {
@@ -145,12 +162,44 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
 
   async function pickMic(id: string) {
     setMicId(id);
+    updateSettings({ audioInput: id });
     await audio?.setDeviceId(id);
   }
   async function pickCam(id: string) {
     setCamId(id);
+    updateSettings({ videoInput: id });
     await video?.setDeviceId(id);
   }
+
+  // The settings dialog acts on the preview tracks.
+  const media = useMemo<MediaControls>(
+    () => ({
+      micTrack: audio,
+      camTrack: videoOn ? video : undefined,
+      micOn: audioOn && audio !== undefined,
+      activeDevice: (kind) =>
+        kind === 'audioinput'
+          ? (micId ?? audio?.mediaStreamTrack.getSettings().deviceId)
+          : kind === 'videoinput'
+            ? (camId ?? video?.mediaStreamTrack.getSettings().deviceId)
+            : (settings.audioOutput ?? undefined),
+      async switchDevice(kind, id) {
+        if (kind === 'audioinput') {
+          setMicId(id);
+          updateSettings({ audioInput: id });
+          await audio?.setDeviceId(id);
+        } else if (kind === 'videoinput') {
+          setCamId(id);
+          updateSettings({ videoInput: id });
+          await video?.setDeviceId(id);
+        } else updateSettings({ audioOutput: id });
+      },
+      async setQuality(q) {
+        await video?.restartTrack({ resolution: captureResolution(q), deviceId: camId ?? video.mediaStreamTrack.getSettings().deviceId });
+      },
+    }),
+    [audio, video, audioOn, videoOn, micId, camId, settings.audioOutput, updateSettings],
+  );
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -178,7 +227,7 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
     <main className="prejoin">
       <div className="preview">
         {video && videoOn ? (
-          <video ref={videoEl} muted playsInline autoPlay className="mirror" aria-label={t('prejoin.camera')} />
+          <video ref={videoEl} muted playsInline autoPlay className={settings.mirror ? 'mirror' : undefined} aria-label={t('prejoin.camera')} />
         ) : (
           <div className="preview-off">{videoOn && !devicesReady && !failed.video ? t('prejoin.starting') : t('prejoin.cameraOff')}</div>
         )}
@@ -242,6 +291,9 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
           >
             {videoOn && !failed.video ? t('prejoin.cameraOn') : t('prejoin.cameraOffShort')}
           </button>
+          <button type="button" className="device-toggle settings-open" onClick={() => setSettingsOpen(true)} data-testid="prejoin-settings">
+            <Icon name="gear" size={16} /> {t('prefs.open')}
+          </button>
         </div>
         <DeviceSelect ready={devicesReady} label={t('prejoin.microphone')} devices={mics} value={micId ?? audio?.getSourceTrackSettings().deviceId} onChange={pickMic} />
         <DeviceSelect ready={devicesReady} label={t('prejoin.camera')} devices={cams} value={camId ?? video?.getSourceTrackSettings().deviceId} onChange={pickCam} />
@@ -270,6 +322,21 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
           {busy ? t('prejoin.joining') : t(joinLabel(preview))}
         </button>
       </form>
+      {settingsOpen && (
+        <SettingsDialog
+          onClose={() => setSettingsOpen(false)}
+          media={media}
+          name={{
+            value: user ? user.full_name || user.email : name,
+            editable: !user,
+            save: async (n) => {
+              setName(n);
+              setNameMissing(false);
+              saveDisplayName(n);
+            },
+          }}
+        />
+      )}
     </main>
   );
 }

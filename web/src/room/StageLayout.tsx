@@ -1,10 +1,9 @@
 import { useEffect, useRef } from 'react';
 import {
   CarouselLayout,
-  FocusLayout,
   FocusLayoutContainer,
-  GridLayout,
   isTrackReference,
+  TrackRefContext,
   useLayoutContext,
   usePinnedTracks,
   useTracks,
@@ -12,7 +11,7 @@ import {
 } from '@livekit/components-react';
 import { RoomEvent, Track } from 'livekit-client';
 import { CallTile } from './CallTile';
-import { TileContents } from './TileContents';
+import { PagedGrid } from './PagedGrid';
 
 function sameTrack(a: TrackReferenceOrPlaceholder, b?: TrackReferenceOrPlaceholder): boolean {
   if (!b) return false;
@@ -21,7 +20,7 @@ function sameTrack(a: TrackReferenceOrPlaceholder, b?: TrackReferenceOrPlacehold
 
 /**
  * StageLayout shows every camera (placeholders for those without one) and
- * screen share in a grid, or one pinned tile in focus with the others in a
+ * screen share in a grid (in pages when they do not fit), or one pinned tile in focus with the others in a
  * carousel. A new screen share is pinned automatically, as in La Suite Meet.
  */
 export function StageLayout() {
@@ -55,9 +54,9 @@ export function StageLayout() {
   if (!focus) {
     return (
       <div className="lk-grid-layout-wrapper stage" data-layout="grid">
-        <GridLayout tracks={tracks}>
+        <PagedGrid tracks={tracks}>
           <CallTile />
-        </GridLayout>
+        </PagedGrid>
       </div>
     );
   }
@@ -67,9 +66,10 @@ export function StageLayout() {
         <CarouselLayout tracks={others}>
           <CallTile />
         </CarouselLayout>
-        <FocusLayout trackRef={focus}>
-          <TileContents />
-        </FocusLayout>
+        {/* Our tile rather than LiveKit's FocusLayout: with the full-screen button. */}
+        <TrackRefContext.Provider value={focus}>
+          <CallTile />
+        </TrackRefContext.Provider>
       </FocusLayoutContainer>
     </div>
   );

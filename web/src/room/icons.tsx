@@ -17,7 +17,7 @@ const common = {
 };
 
 /** Icon names the control bar uses. */
-export type IconName = 'micOff' | 'hand' | 'smile' | 'chat' | 'people' | 'grid' | 'focus' | 'record' | 'stop' | 'gear' | 'info' | 'sparkle';
+export type IconName = 'micOff' | 'hand' | 'smile' | 'chat' | 'people' | 'grid' | 'focus' | 'record' | 'stop' | 'gear' | 'info' | 'sparkle' | 'more' | 'expand' | 'shrink' | 'pip';
 
 const PATHS: Record<IconName, ReactNode> = {
   sparkle: (
@@ -68,6 +68,21 @@ const PATHS: Record<IconName, ReactNode> = {
     <>
       <circle cx="12" cy="12" r="9" />
       <path d="M12 11v5M12 8h.01" />
+    </>
+  ),
+  more: (
+    <>
+      <circle cx="12" cy="5" r="1.4" fill="currentColor" />
+      <circle cx="12" cy="12" r="1.4" fill="currentColor" />
+      <circle cx="12" cy="19" r="1.4" fill="currentColor" />
+    </>
+  ),
+  expand: <path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5" />,
+  shrink: <path d="M9 4v5H4M15 4v5h5M9 20v-5H4M15 20v-5h5" />,
+  pip: (
+    <>
+      <rect x="3" y="5" width="18" height="14" rx="1.5" />
+      <rect x="12" y="12" width="7" height="5" rx="1" fill="currentColor" />
     </>
   ),
   record: <circle cx="12" cy="12" r="6" fill="#e53935" stroke="none" />,

@@ -43,6 +43,8 @@ interface Options {
   notify: (n: Omit<Notice, 'id'>) => void;
   onRoomSettings: (s: RoomSettingsSignal, from: Participant) => void;
   onRecordingRequest: (from: Participant) => void;
+  /** onHandRaised is called when hands go up (for hosts, with the notice). */
+  onHandRaised?: () => void;
 }
 
 /**
@@ -50,7 +52,7 @@ interface Options {
  * signals of other clients (reactions, moderation, requests, settings), hands
  * going up (for hosts), role and recording changes, and a poor connection.
  */
-export function useCallEvents({ isHost, recording, notify, onRoomSettings, onRecordingRequest }: Options) {
+export function useCallEvents({ isHost, recording, notify, onRoomSettings, onRecordingRequest, onHandRaised }: Options) {
   const t = useT();
   const room = useRoomContext();
   const { localParticipant } = useLocalParticipant();
@@ -112,6 +114,7 @@ export function useCallEvents({ isHost, recording, notify, onRoomSettings, onRec
     const raised = newlyRaised(before, participants).filter((p) => !p.isLocal);
     if (raised.length === 1) notify({ text: t('hand.raised', { name: raised[0].name || raised[0].identity }), key: 'hand' });
     else if (raised.length > 1) notify({ text: t('hand.raisedMany', { count: raised.length }), key: 'hand' });
+    if (raised.length > 0) onHandRaised?.();
     // participants and tick capture every hand change.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [participants, tick, isHost]);
