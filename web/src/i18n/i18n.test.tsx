@@ -15,9 +15,9 @@ const keys = Object.keys(dictionaries.en) as MessageKey[];
 // language uses as is, and strings with nothing to translate.
 const SAME_AS_ENGLISH: Record<string, readonly string[]> = {
   common: ['Meet', 'abc-defg-hij', '{name}: {message}', 'Participants ({count})'],
-  fr: ['Participants', 'Focus', 'Surprise', 'Transcription', 'Ctrl+Alt+H', 'Administrateur', 'Date', 'Page'],
-  de: ['Chat', 'Layout', 'Meeting', 'Meeting {slug}', 'Administrator', 'Browser'],
-  nl: ['Chat', 'Camera', 'Ctrl+Alt+H', 'Browser'],
+  fr: ['Participants', 'Focus', 'Surprise', 'Transcription', 'Ctrl+Alt+H', 'Administrateur', 'Date', 'Page', 'Audio', 'Notifications'],
+  de: ['Chat', 'Layout', 'Meeting', 'Meeting {slug}', 'Administrator', 'Browser', 'Audio', 'Video', 'Esc'],
+  nl: ['Chat', 'Camera', 'Ctrl+Alt+H', 'Browser', 'Account', 'Audio', 'Video', 'Esc'],
 };
 
 describe('dictionaries', () => {
