@@ -15,7 +15,7 @@ const keys = Object.keys(dictionaries.en) as MessageKey[];
 // language uses as is, and strings with nothing to translate.
 const SAME_AS_ENGLISH: Record<string, readonly string[]> = {
   common: ['Meet', 'abc-defg-hij', '{name}: {message}', 'Participants ({count})'],
-  fr: ['Participants', 'Focus', 'Surprise', 'Transcription', 'Ctrl+Alt+H', 'Administrateur', 'Date', 'Page'],
+  fr: ['Participants', 'Focus', 'Surprise', 'Transcription', 'Ctrl+Alt+H', 'Administrateur', 'Date', 'Page', 'Audio', 'Notifications'],
   de: ['Chat', 'Layout', 'Meeting', 'Meeting {slug}', 'Administrator', 'Browser'],
   nl: ['Chat', 'Camera', 'Ctrl+Alt+H', 'Browser'],
 };
