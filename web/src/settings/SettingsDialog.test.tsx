@@ -1,9 +1,10 @@
 // @vitest-environment jsdom
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { User } from '../api/types';
-import { I18nProvider } from '../i18n/i18n';
+import { updateMe } from '../api/endpoints';
+import { apiLanguage, I18nProvider, useI18n } from '../i18n/i18n';
 import type { MediaControls } from './media';
 import { SettingsDialog } from './SettingsDialog';
 import { ShortcutHelp } from './ShortcutList';
@@ -18,10 +19,22 @@ const media: MediaControls = {
   setQuality: vi.fn(async () => {}),
 };
 
+// The session provider (mocked here) hands the signed-in account to the
+// language provider; this does the same for the mocked session.
+function FollowAccount() {
+  const { followAccount } = useI18n();
+  useEffect(() => {
+    const user = session.user;
+    followAccount(user ? { language: user.language, save: (l) => updateMe(user.id, { language: apiLanguage(l) }) } : null);
+  }, [followAccount]);
+  return null;
+}
+
 function Harness({ help = false }: { help?: boolean }) {
   const [open, setOpen] = useState(false);
   return (
     <I18nProvider lang="en">
+      <FollowAccount />
       <button type="button" onClick={() => setOpen(true)}>
         open
       </button>
