@@ -328,7 +328,19 @@ export function ConferenceView({ room: initialRoom, token = '', effects }: { roo
             />
           )}
           <Notices notices={notices} onDismiss={dismiss} />
-          {dialog?.kind === 'settings' && <SettingsDialog onClose={closeDialog} media={media} name={name} initialTab={dialog.tab} />}
+          {dialog?.kind === 'settings' && (
+            <SettingsDialog
+              onClose={closeDialog}
+              media={media}
+              name={name}
+              initialTab={dialog.tab}
+              effects={
+                effects && (
+                  <EffectsPanel value={effects.value} onChange={effects.onChange} support={support()} videoState={effects.videoState} noiseState={effects.noiseState} />
+                )
+              }
+            />
+          )}
           {dialog?.kind === 'help' && <ShortcutHelp onClose={closeDialog} />}
           {dialog?.kind === 'leave' && (
             <Modal title={t('leave.title')} onClose={closeDialog} role="alertdialog">

@@ -326,6 +326,16 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
         <SettingsDialog
           onClose={() => setSettingsOpen(false)}
           media={media}
+          effects={
+            <EffectsPanel
+              value={effects}
+              onChange={setEffects}
+              support={support()}
+              videoState={videoState}
+              noiseState={noiseState}
+              cameraOff={!videoOn || failed.video}
+            />
+          }
           name={{
             value: user ? user.full_name || user.email : name,
             editable: !user,
