@@ -96,7 +96,7 @@ func TestAppendSlashLikeABrowser(t *testing.T) {
 
 		t.Run("no redirect when the slashed path is no route", func(t *testing.T) {
 			b, base := servedBrowser(t, env, nil)
-			p := b.get(base + apiV1 + "/files?x=1")
+			p := b.get(base + apiV1 + "/roomkit/join?x=1")
 			if len(b.hops) != 1 {
 				t.Fatalf("hops %v, want none after the first", hopPaths(b))
 			}
@@ -122,7 +122,8 @@ func TestAppendSlashAnswers(t *testing.T) {
 		// The slashed path is a route for POST only: Django redirects, then
 		// the method is refused there.
 		{http.MethodGet, "/rooms/creation-callback", http.StatusMovedPermanently, apiV1 + "/rooms/creation-callback/"},
-		{http.MethodGet, "/files", http.StatusNotFound, ""},
+		{http.MethodGet, "/files", http.StatusMovedPermanently, apiV1 + "/files/"},
+		{http.MethodGet, "/roomkit/join", http.StatusNotFound, ""},
 		{http.MethodGet, "/rooms/a/b/c", http.StatusNotFound, ""},
 		{http.MethodPost, "/rooms", http.StatusNotFound, ""},
 		{http.MethodPost, "/logout", http.StatusNotFound, ""},
