@@ -29,15 +29,19 @@ const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /**
  * englishPatterns lists, for every English value that the other language
  * translates differently, the literal parts around its placeholders, each as
- * a whole-word pattern.
+ * a whole-word pattern. A fragment the other language itself writes (Dutch
+ * "of" means "or") is left out: finding it on the page proves nothing.
  */
 export function englishPatterns(en, other) {
   const out = new Map();
+  const theirs = Object.values(other);
   const add = (fragment, key) => {
     if (!/\p{L}{2}/u.test(fragment) || out.has(fragment)) return;
     const head = /^\p{L}/u.test(fragment) ? '(?<!\\p{L})' : '';
     const tail = /\p{L}$/u.test(fragment) ? '(?!\\p{L})' : '';
-    out.set(fragment, { key, re: new RegExp(head + escape(fragment) + tail, 'u') });
+    const re = new RegExp(head + escape(fragment) + tail, 'u');
+    if (theirs.some((v) => re.test(v))) return;
+    out.set(fragment, { key, re });
   };
   for (const [key, value] of Object.entries(en)) {
     if (other[key] === value) continue;
