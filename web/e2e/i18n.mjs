@@ -165,7 +165,9 @@ async function hostPass(person, T, patterns, { snap, log }, tag) {
   await page.getByRole('dialog', { name: T['rec.title'] }).waitFor();
   n += await assertNoEnglish(person, patterns, `host recording popover (${tag})`, ignore);
   await snap(person, `i18n-de-host-record-${tag}`);
-  await page.getByRole('button', { name: T['rec.button'] }).click();
+  // Escape closes the popover (on a phone it covers its own button).
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog', { name: T['rec.title'] }).waitFor({ state: 'hidden' });
   await page.getByRole('button', { name: T['info.button'] }).click();
   await page.getByRole('complementary', { name: T['info.title'] }).waitFor();
   n += await assertNoEnglish(person, patterns, `host info (${tag})`, ignore);
