@@ -223,6 +223,18 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
     );
   }
 
+  // The same picker sits in the page and in the settings dialog's Effects tab.
+  const effectsPanel = (
+    <EffectsPanel
+      value={effects}
+      onChange={setEffects}
+      support={support()}
+      videoState={videoState}
+      noiseState={noiseState}
+      cameraOff={!videoOn || failed.video}
+    />
+  );
+
   return (
     <main className="prejoin">
       <div className="preview">
@@ -299,14 +311,7 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
         <DeviceSelect ready={devicesReady} label={t('prejoin.camera')} devices={cams} value={camId ?? video?.getSourceTrackSettings().deviceId} onChange={pickCam} />
         <details className="effects-details" data-testid="effects-details">
           <summary>{t('effects.title')}</summary>
-          <EffectsPanel
-            value={effects}
-            onChange={setEffects}
-            support={support()}
-            videoState={videoState}
-            noiseState={noiseState}
-            cameraOff={!videoOn || failed.video}
-          />
+          {effectsPanel}
         </details>
         {mediaError && (
           <p className="warning">
@@ -326,16 +331,7 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
         <SettingsDialog
           onClose={() => setSettingsOpen(false)}
           media={media}
-          effects={
-            <EffectsPanel
-              value={effects}
-              onChange={setEffects}
-              support={support()}
-              videoState={videoState}
-              noiseState={noiseState}
-              cameraOff={!videoOn || failed.video}
-            />
-          }
+          effects={effectsPanel}
           name={{
             value: user ? user.full_name || user.email : name,
             editable: !user,
