@@ -68,7 +68,7 @@ export async function sampleRemote(page) {
 }
 
 /** imageGrid is the same 8x4 mean colour grid of an image drawn to cover 320x180. */
-async function imageGrid(page, url) {
+export async function imageGrid(page, url) {
   return page.evaluate(async (src) => {
     const img = new Image();
     img.src = src;
@@ -93,7 +93,7 @@ async function imageGrid(page, url) {
   }, url);
 }
 
-const gridDistance = (a, b) => a.reduce((s, cell, i) => s + Math.hypot(cell[0] - b[i][0], cell[1] - b[i][1], cell[2] - b[i][2]), 0) / a.length;
+export const gridDistance = (a, b) => a.reduce((s, cell, i) => s + Math.hypot(cell[0] - b[i][0], cell[1] - b[i][1], cell[2] - b[i][2]), 0) / a.length;
 
 /** remoteAudioLevel is the RMS level (0..1) of the remote audio Bob's page plays, over about a second. */
 async function remoteAudioLevel(page) {
@@ -119,7 +119,7 @@ async function remoteAudioLevel(page) {
 }
 
 /** pickEffect clicks a background in an open effects panel and waits until it runs. */
-async function pickEffect(panel, label) {
+export async function pickEffect(panel, label) {
   await panel.getByText(label, { exact: true }).click();
   await panel.locator('input[type=radio]:checked').waitFor();
   await panel.locator('.fx-status[data-state="on"], .fx-status[data-state="off"], .fx-status[data-state="reduced"]').waitFor({ state: 'attached', timeout: 60_000 });
@@ -141,8 +141,8 @@ export async function effectsScenario({ base, people, snap, log }) {
 // small (320x180), 10 fps fake camera leaves the pages responsive, and the
 // effects are kept on (only lowered) so that what is checked is the effect,
 // not the machine.
-const slowCameraBrowser = () => launchBrowser(['--use-fake-device-for-media-stream=fps=10']);
-const keepOn = (person) =>
+export const slowCameraBrowser = () => launchBrowser(['--use-fake-device-for-media-stream=fps=10']);
+export const keepOn = (person) =>
   person.context.addInitScript(() => {
     window.__meetEffectsKeepOn = true;
     const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);

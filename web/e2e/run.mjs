@@ -9,6 +9,7 @@ import { admitWaitingGuest, inCall, joinAsGuest, openRestrictedRoom, saveSetting
 import { languagesScenario } from './i18n.mjs';
 import { effectsScenario, effectsScreens } from './effects.mjs';
 import { comfortScenario } from './comfort.mjs';
+import { uploadedBackgroundScenario } from './backgrounds.mjs';
 import { hostModeratesGuest } from './incall.mjs';
 import { recordingPageScenario } from './recordings.mjs';
 import { connectionTestScenario } from './diagnostics.mjs';
@@ -158,6 +159,10 @@ const scenarios = [
   ['in the call, a host sees a raised hand and a reaction, mutes and removes a guest', (ctx) => hostModeratesGuest({ ...ctx, snap, log })],
   ['effects: blur and a virtual background reach the other side, audio flows with noise suppression, nothing leaves meet', (ctx) => effectsScenario({ ...ctx, snap, log })],
   ['effects: the picker in French and on phones, before and during the call', (ctx) => effectsScreens({ ...ctx, snap, log })],
+  [
+    'effects: an uploaded background is refused when not an image, applied (seen by the other side), listed and removed',
+    (ctx) => uploadedBackgroundScenario({ ...ctx, snap, log }),
+  ],
   [
     'comfort: shortcuts mute (seen by the other side), "?" help sheet, picture-in-picture, settings dialog changes the language',
     (ctx) => comfortScenario({ ...ctx, snap, log }),

@@ -109,7 +109,7 @@ describe('uploaded backgrounds in the picker', () => {
     expect(screen.getAllByRole('radio')).toHaveLength(9);
     fireEvent.click(beach);
     expect(current().video).toEqual({ kind: 'upload', id: 'f1', url: '/media/files/f1.png' });
-    expect(screen.getByText('Your own images: JPG, PNG, up to 1 KB. Only you see this list.')).toBeTruthy();
+    expect(screen.getByText('Your own images: JPG, PNG, up to 1 kB. Only you see this list.')).toBeTruthy();
   });
 
   it('adds an image in three steps and chooses it', async () => {
@@ -138,7 +138,7 @@ describe('uploaded backgrounds in the picker', () => {
     renderPicker();
     await screen.findByText('Add an image');
     await pick(png('huge.png', 2000));
-    expect((await screen.findByRole('alert')).textContent).toBe('This image is larger than 1 KB: choose a smaller one.');
+    expect((await screen.findByRole('alert')).textContent).toBe('This image is larger than 1 kB: choose a smaller one.');
     expect(srv.calls.filter((c) => !c.startsWith('GET'))).toEqual([]);
   });
 

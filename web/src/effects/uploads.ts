@@ -53,17 +53,23 @@ export function mediaPath(url: string | null): string | null {
   }
 }
 
-/** UploadProblem is why an image was not added, as a message key and its values. */
-export interface UploadProblem {
-  key: MessageKey;
-  vars?: Record<string, string | number>;
+/**
+ * UploadProblem is why an image was not added, as the key of its message;
+ * the message's values (uploadVars) come from the rules when it is shown,
+ * in the language of that moment.
+ */
+export type UploadProblem = MessageKey;
+
+/** megabytes writes a size for people in their language: "2 MB", "1,5 Mo", "500 kB". */
+export function megabytes(bytes: number, lang: string): string {
+  const mb = bytes / (1024 * 1024);
+  if (mb >= 1) return new Intl.NumberFormat(lang, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 }).format(mb);
+  return new Intl.NumberFormat(lang, { style: 'unit', unit: 'kilobyte', maximumFractionDigits: 0 }).format(Math.max(1, Math.round(bytes / 1024)));
 }
 
-/** megabytes writes a size for people: "2 MB", "1.5 MB", "500 KB". */
-export function megabytes(bytes: number): string {
-  const mb = bytes / (1024 * 1024);
-  if (mb >= 1) return `${Number((Math.round(mb * 10) / 10).toFixed(1))} MB`;
-  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+/** uploadVars are the values the upload messages name: formats, max (size) and count. */
+export function uploadVars(rules: UploadRules, lang: string): Record<string, string | number> {
+  return { formats: formatList(rules), max: megabytes(rules.maxSize, lang), count: rules.maxCount };
 }
 
 /**
@@ -74,32 +80,33 @@ export function megabytes(bytes: number): string {
 export function checkFile(file: Pick<File, 'name' | 'size' | 'type'>, rules: UploadRules): UploadProblem | null {
   const dot = file.name.lastIndexOf('.');
   const ext = dot >= 0 ? file.name.slice(dot).toLowerCase() : '';
-  const formats = formatList(rules);
-  if (rules.extensions.length > 0 && !rules.extensions.includes(ext)) return { key: 'bgUpload.badType', vars: { formats } };
-  if (file.type && rules.mimetypes.length > 0 && !rules.mimetypes.includes(file.type)) return { key: 'bgUpload.badType', vars: { formats } };
-  if (file.size === 0) return { key: 'bgUpload.empty' };
-  if (rules.maxSize > 0 && file.size > rules.maxSize) return { key: 'bgUpload.tooBig', vars: { max: megabytes(rules.maxSize) } };
+  if (rules.extensions.length > 0 && !rules.extensions.includes(ext)) return 'bgUpload.badType';
+  if (file.type && rules.mimetypes.length > 0 && !rules.mimetypes.includes(file.type)) return 'bgUpload.badType';
+  if (file.size === 0) return 'bgUpload.empty';
+  if (rules.maxSize > 0 && file.size > rules.maxSize) return 'bgUpload.tooBig';
   return null;
 }
 
-// The server's messages (the reference's, in English) and what a person is told.
+// The server's messages (the reference's, in English) and what a person is
+// told. The server's "file type is not allowed" is about the bytes (the
+// name and the browser's type were checked before sending): the content is
+// not an image it takes.
 const SERVER_MESSAGES: [RegExp, MessageKey][] = [
   [/maximum number of files/i, 'bgUpload.tooMany'],
   [/size is higher/i, 'bgUpload.tooBig'],
-  [/extension is not allowed|file type is not allowed/i, 'bgUpload.badType'],
-  [/not a valid image|does not match its extension/i, 'bgUpload.notImage'],
+  [/extension is not allowed/i, 'bgUpload.badType'],
+  [/not a valid image|does not match its extension|file type is not allowed/i, 'bgUpload.notImage'],
   [/is empty/i, 'bgUpload.empty'],
 ];
 
 /** refusal turns a failed upload into what the person is told. */
-export function refusal(err: unknown, rules: UploadRules): UploadProblem {
-  const vars = { max: megabytes(rules.maxSize), count: rules.maxCount, formats: formatList(rules) };
+export function refusal(err: unknown): UploadProblem {
   if (err instanceof ApiError) {
     const messages = [err.message, ...Object.values(err.fields).flat()];
-    for (const [re, key] of SERVER_MESSAGES) if (messages.some((m) => re.test(m))) return { key, vars };
-    if (err.status === 429) return { key: 'bgUpload.slowDown' };
+    for (const [re, key] of SERVER_MESSAGES) if (messages.some((m) => re.test(m))) return key;
+    if (err.status === 429) return 'bgUpload.slowDown';
   }
-  return { key: 'bgUpload.failed' };
+  return 'bgUpload.failed';
 }
 
 /**

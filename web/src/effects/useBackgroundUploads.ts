@@ -66,7 +66,7 @@ export function useBackgroundUploads(video: VideoEffect, drop: () => void): Back
       console.warn('could not list background images', err);
       // Shown as an empty list: the built-in images still work.
       setItems([]);
-      setProblem({ key: 'bgUpload.loadFailed' });
+      setProblem('bgUpload.loadFailed');
     });
     return () => abort.abort();
   }, [enabled]);
@@ -97,7 +97,7 @@ export function useBackgroundUploads(video: VideoEffect, drop: () => void): Back
         if (live.current) setItems((xs) => [ready, ...(xs ?? []).filter((x) => x.id !== ready.id)]);
         return ready;
       } catch (err) {
-        if (live.current) setProblem(refusal(err, rules));
+        if (live.current) setProblem(refusal(err));
         return null;
       } finally {
         if (live.current) setBusy(false);
@@ -112,7 +112,7 @@ export function useBackgroundUploads(video: VideoEffect, drop: () => void): Back
       await deleteBackground(id);
     } catch (err) {
       console.warn('could not delete a background image', err);
-      if (live.current) setProblem({ key: 'bgUpload.removeFailed' });
+      if (live.current) setProblem('bgUpload.removeFailed');
       return false;
     }
     if (live.current) setItems((xs) => xs?.filter((x) => x.id !== id));
