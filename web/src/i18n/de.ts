@@ -247,6 +247,7 @@ export const de: Dictionary = {
   'rec.downloadAudioHint': 'Ogg-Audiodatei.',
   'rec.tracksNote': 'Getrennte Spuren für jede sprechende Person werden nicht zum Download angeboten.',
   'rec.playError': 'Dieser Browser kann die Aufzeichnung nicht abspielen. Sie können sie aber herunterladen.',
+  'rec.fileMissing': 'Die Aufzeichnungsdatei liegt nicht auf dem Server: Sie wurde vielleicht entfernt oder konnte nicht zusammengesetzt werden. Wenden Sie sich an die Administration des Servers.',
   'rec.all': 'Alle meine Aufzeichnungen',
   'rec.status.ready': 'Bereit',
   'rec.status.processing': 'Wird vorbereitet',

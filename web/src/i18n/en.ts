@@ -247,6 +247,7 @@ export const en = {
   'rec.downloadAudioHint': 'Ogg audio file.',
   'rec.tracksNote': 'Separate tracks for each speaker are not offered for download.',
   'rec.playError': 'This browser cannot play the recording. You can still download it.',
+  'rec.fileMissing': 'The recording file is not on the server: it may have been removed, or it could not be put together. Ask the server’s administrator.',
   'rec.all': 'All my recordings',
   'rec.status.ready': 'Ready',
   'rec.status.processing': 'Being prepared',

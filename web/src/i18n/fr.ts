@@ -247,6 +247,7 @@ export const fr: Dictionary = {
   'rec.downloadAudioHint': 'Fichier audio Ogg.',
   'rec.tracksNote': 'Les pistes séparées de chaque intervenant ne sont pas proposées au téléchargement.',
   'rec.playError': 'Ce navigateur ne peut pas lire l’enregistrement. Vous pouvez toujours le télécharger.',
+  'rec.fileMissing': 'Le fichier de l’enregistrement n’est pas sur le serveur : il a peut-être été supprimé, ou n’a pas pu être assemblé. Adressez-vous à l’administrateur du serveur.',
   'rec.all': 'Tous mes enregistrements',
   'rec.status.ready': 'Prêt',
   'rec.status.processing': 'En préparation',

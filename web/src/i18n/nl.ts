@@ -247,6 +247,7 @@ export const nl: Dictionary = {
   'rec.downloadAudioHint': 'Ogg-audiobestand.',
   'rec.tracksNote': 'Aparte sporen per spreker kunnen niet worden gedownload.',
   'rec.playError': 'Deze browser kan de opname niet afspelen. Je kunt hem wel downloaden.',
+  'rec.fileMissing': 'Het opnamebestand staat niet op de server: het is misschien verwijderd, of kon niet worden samengesteld. Vraag het de beheerder van de server.',
   'rec.all': 'Al mijn opnamen',
   'rec.status.ready': 'Klaar',
   'rec.status.processing': 'Wordt voorbereid',

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { render, screen } from '@testing-library/react';
+import { fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Recording } from '../api/types';
 import { SessionProvider } from '../auth/session';
@@ -20,8 +20,9 @@ const saved: Recording = {
 };
 
 /** serve answers the session's calls and GET recordings/{id}/ with the given status and body. */
-function serve(status: number, body: unknown) {
-  const fn = vi.fn(async (url: string) => {
+function serve(status: number, body: unknown, fileStatus = 200) {
+  const fn = vi.fn(async (url: string, init?: RequestInit) => {
+    if (url === `/api/v1.0/recordings/${ID}/download/` && init?.method === 'HEAD') return new Response(null, { status: fileStatus });
     if (url.endsWith('/config/')) return new Response(JSON.stringify({ authentication: { local: true } }), { status: 200 });
     if (url.endsWith('/users/me/'))
       return status === 401
@@ -60,6 +61,19 @@ describe('RecordingPage', () => {
     expect(download.hasAttribute('download')).toBe(true);
     expect(screen.getByText('April 3, 2026')).toBeTruthy();
     expect(screen.getByRole('link', { name: 'Weekly sync' }).getAttribute('href')).toBe('/weekly-sync');
+  });
+
+  it.each([
+    [200, 'This browser cannot play the recording. You can still download it.', true],
+    [404, 'The recording file is not on the server: it may have been removed, or it could not be put together. Ask the server’s administrator.', false],
+  ])('when the player fails and the file answers %i, says why and offers the download only if there is a file', async (fileStatus, text, downloadable) => {
+    serve(200, saved, fileStatus);
+    const { container } = renderPage();
+    await screen.findByRole('heading', { name: 'Recording of Weekly sync' });
+    fireEvent.error(container.querySelector('video')!);
+    expect((await screen.findByRole('alert')).textContent).toBe(text);
+    expect(screen.queryByRole('link', { name: 'Download the recording' }) !== null).toBe(downloadable);
+    expect(container.querySelector('video') !== null).toBe(downloadable);
   });
 
   it('says when a recording never expires', async () => {

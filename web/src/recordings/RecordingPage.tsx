@@ -95,7 +95,10 @@ function NotAvailable({ text, signIn }: { text: string; signIn?: boolean }) {
 function RecordingView({ rec }: { rec: Recording }) {
   const { t, lang } = useI18n();
   const [duration, setDuration] = useState<string | null>(null);
-  const [playError, setPlayError] = useState(false);
+  // Why the player failed: a format this browser cannot play, or no file on
+  // the server at all (the download answers 404, e.g. the tracks could not
+  // be mixed) — then there is nothing to download either.
+  const [playError, setPlayError] = useState<'unplayable' | 'missing' | null>(null);
   const state = recordingState(rec);
   if (state === 'expired')
     return <NotAvailable text={t('rec.unavailableExpired', { date: formatDate(rec.expired_at ?? rec.updated_at, lang, false) })} />;
@@ -110,16 +113,21 @@ function RecordingView({ rec }: { rec: Recording }) {
     controls: true,
     preload: 'metadata' as const,
     onLoadedMetadata: (e: SyntheticEvent<HTMLMediaElement>) => setDuration(formatDuration(e.currentTarget.duration)),
-    onError: () => setPlayError(true),
+    onError: () => {
+      fetch(url, { method: 'HEAD', credentials: 'same-origin' })
+        .then((res) => setPlayError(res.status === 404 ? 'missing' : 'unplayable'))
+        .catch(() => setPlayError('unplayable'));
+    },
   };
+  const missing = playError === 'missing';
   return (
     <article className="stack recording" aria-labelledby="rec-title">
       <h1 id="rec-title">{t(audio ? 'rec.transcriptTitle' : 'rec.pageTitle', { room })}</h1>
       {/* eslint-disable-next-line jsx-a11y/media-has-caption -- a recording has no caption track to offer; the transcript, when there is one, is the text alternative */}
-      {audio ? <audio {...media} className="recording-player audio" /> : <video {...media} className="recording-player" playsInline />}
+      {!missing && (audio ? <audio {...media} className="recording-player audio" /> : <video {...media} className="recording-player" playsInline />)}
       {playError && (
         <p className="error" role="alert">
-          {t('rec.playError')}
+          {t(missing ? 'rec.fileMissing' : 'rec.playError')}
         </p>
       )}
       <div className="recording-body">
@@ -138,10 +146,14 @@ function RecordingView({ rec }: { rec: Recording }) {
           <dd>{rec.expired_at ? formatDate(rec.expired_at, lang, false) : t('rec.neverExpires')}</dd>
         </dl>
         <div className="stack downloads">
-          <a className="btn primary" href={url} download>
-            {t('rec.download')}
-          </a>
-          <p className="muted small">{t(audio ? 'rec.downloadAudioHint' : 'rec.downloadHint')}</p>
+          {!missing && (
+            <>
+              <a className="btn primary" href={url} download>
+                {t('rec.download')}
+              </a>
+              <p className="muted small">{t(audio ? 'rec.downloadAudioHint' : 'rec.downloadHint')}</p>
+            </>
+          )}
           <p className="muted small">{t('rec.tracksNote')}</p>
           <a href="/recordings" onClick={(e) => (e.preventDefault(), navigate('/recordings'))}>
             {t('rec.all')}
