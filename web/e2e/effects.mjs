@@ -119,7 +119,7 @@ async function remoteAudioLevel(page) {
 }
 
 /** pickEffect clicks a background in an open effects panel and waits until it runs. */
-async function pickEffect(panel, label) {
+export async function pickEffect(panel, label) {
   await panel.getByText(label, { exact: true }).click();
   await panel.locator('input[type=radio]:checked').waitFor();
   await panel.locator('.fx-status[data-state="on"], .fx-status[data-state="off"], .fx-status[data-state="reduced"]').waitFor({ state: 'attached', timeout: 60_000 });
@@ -141,8 +141,10 @@ export async function effectsScenario({ base, people, snap, log }) {
 // small (320x180), 10 fps fake camera leaves the pages responsive, and the
 // effects are kept on (only lowered) so that what is checked is the effect,
 // not the machine.
-const slowCameraBrowser = () => launchBrowser(['--use-fake-device-for-media-stream=fps=10']);
-const keepOn = (person) =>
+/** slowCameraBrowser launches Chromium with a 10 fps fake camera. */
+export const slowCameraBrowser = () => launchBrowser(['--use-fake-device-for-media-stream=fps=10']);
+/** keepOn keeps a person's effects on (only lowered) and asks for a 320x180 camera. */
+export const keepOn = (person) =>
   person.context.addInitScript(() => {
     window.__meetEffectsKeepOn = true;
     const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
