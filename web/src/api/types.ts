@@ -16,6 +16,16 @@ export interface AppConfig {
   resource?: { default_access_level?: AccessLevel };
   recording?: { is_enabled?: boolean; available_modes?: string[]; expiration_days?: number | null };
   diagnostics?: { connection_test_enabled?: boolean };
+  /** The upload rules of custom virtual backgrounds (the files API). */
+  background_image?: {
+    upload_is_enabled?: boolean;
+    max_count_by_user?: number;
+    /** Bytes. */
+    max_size?: number;
+    /** With their dot: ".png". */
+    allowed_extensions?: string[];
+    allowed_mimetypes?: string[];
+  };
 }
 
 export interface User {

@@ -88,3 +88,11 @@ export function useSession(): Session {
 export function useConfig(): AppConfig | null {
   return useContext(Ctx)?.config ?? null;
 }
+
+/**
+ * useUser is the signed-in user, or null (signed out, still loading, or
+ * outside a SessionProvider as in a component test).
+ */
+export function useUser(): User | null {
+  return useContext(Ctx)?.user ?? null;
+}

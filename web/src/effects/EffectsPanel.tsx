@@ -1,10 +1,13 @@
 import { useId } from 'react';
 import { useT } from '../i18n/i18n';
+import { UploadNotes } from './UploadNotes';
 import type { MessageKey } from '../i18n/dict';
 import type { NoiseState } from './audio';
 import { BACKGROUNDS } from './backgrounds';
 import { sameVideoEffect, type EffectChoices, type VideoEffect } from './choices';
 import type { Support } from './support';
+import { UploadedTiles } from './UploadedTiles';
+import type { BackgroundUploads } from './useBackgroundUploads';
 import type { VideoEffectState } from './video';
 import './effects.css';
 
@@ -17,6 +20,8 @@ interface Props {
   noiseState?: NoiseState;
   /** The camera is off: the choice applies when it comes back. */
   cameraOff?: boolean;
+  /** The person's own images; absent when the server does not take uploads. */
+  uploads?: BackgroundUploads | null;
 }
 
 const STATE_TEXT: Partial<Record<VideoEffectState, MessageKey>> = {
@@ -31,7 +36,7 @@ const STATE_TEXT: Partial<Record<VideoEffectState, MessageKey>> = {
  * built-in image) and the microphone aids. It holds no state: the value comes
  * in and every change goes out through onChange.
  */
-export function EffectsPanel({ value, onChange, support, videoState, noiseState, cameraOff }: Props) {
+export function EffectsPanel({ value, onChange, support, videoState, noiseState, cameraOff, uploads }: Props) {
   const t = useT();
   const name = useId();
   const options: { effect: VideoEffect; label: string; thumb?: string; className: string }[] = [
@@ -59,7 +64,9 @@ export function EffectsPanel({ value, onChange, support, videoState, noiseState,
               </label>
             );
           })}
+          {uploads && <UploadedTiles uploads={uploads} name={name} value={value.video} choose={(video) => set({ video })} />}
         </div>
+        {uploads && <UploadNotes uploads={uploads} />}
         {cameraOff && value.video.kind !== 'none' && <p className="fx-note">{t('effects.cameraOff')}</p>}
         <p className="fx-status" role="status" data-state={videoState}>
           {stateKey ? t(stateKey) : ''}

@@ -7,8 +7,16 @@ import type { AudioCaptureOptions } from 'livekit-client';
 /** BlurStrength is how much the background is blurred. */
 export type BlurStrength = 'light' | 'strong';
 
-/** VideoEffect is what happens to the camera's background. */
-export type VideoEffect = { kind: 'none' } | { kind: 'blur'; strength: BlurStrength } | { kind: 'image'; id: string };
+/**
+ * VideoEffect is what happens to the camera's background: nothing, a blur,
+ * one of meet's built-in images (by id), or an image the person uploaded
+ * (the files API's id, and the url it loads from).
+ */
+export type VideoEffect =
+  | { kind: 'none' }
+  | { kind: 'blur'; strength: BlurStrength }
+  | { kind: 'image'; id: string }
+  | { kind: 'upload'; id: string; url: string };
 
 /** EffectChoices are the camera and microphone effects chosen. */
 export interface EffectChoices {
@@ -37,6 +45,7 @@ export function sameVideoEffect(a: VideoEffect, b: VideoEffect): boolean {
   if (a.kind !== b.kind) return false;
   if (a.kind === 'blur' && b.kind === 'blur') return a.strength === b.strength;
   if (a.kind === 'image' && b.kind === 'image') return a.id === b.id;
+  if (a.kind === 'upload' && b.kind === 'upload') return a.id === b.id && a.url === b.url;
   return true;
 }
 
@@ -67,7 +76,22 @@ function parseVideo(v: unknown, knownImages: readonly string[]): VideoEffect {
   const o = v as Record<string, unknown>;
   if (o.kind === 'blur' && (o.strength === 'light' || o.strength === 'strong')) return { kind: 'blur', strength: o.strength };
   if (o.kind === 'image' && typeof o.id === 'string' && knownImages.includes(o.id)) return { kind: 'image', id: o.id };
+  if (o.kind === 'upload' && typeof o.id === 'string' && o.id !== '' && typeof o.url === 'string' && isOwnMedia(o.url)) return { kind: 'upload', id: o.id, url: o.url };
   return { kind: 'none' };
+}
+
+/**
+ * isOwnMedia reports whether a stored upload's url is one of meet's own
+ * files (same origin, under /media/files/): a value in localStorage must
+ * not make the camera load an image from anywhere else.
+ */
+export function isOwnMedia(url: string): boolean {
+  try {
+    const u = new URL(url, window.location.href);
+    return u.origin === window.location.origin && u.pathname.startsWith('/media/files/');
+  } catch {
+    return false;
+  }
 }
 
 const KEY = 'meet.effects';

@@ -41,6 +41,7 @@ function switchOptions(effect: VideoEffect): SwitchOptions {
     const imagePath = backgroundUrl(effect.id);
     if (imagePath) return { mode: 'virtual-background', imagePath };
   }
+  if (effect.kind === 'upload') return { mode: 'virtual-background', imagePath: effect.url };
   return { mode: 'disabled' };
 }
 

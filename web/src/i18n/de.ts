@@ -333,6 +333,22 @@ export const de: Dictionary = {
   'effects.noiseFailed': 'Die Rauschunterdrückung konnte nicht gestartet werden; die browsereigene Rauschunterdrückung wird verwendet.',
   'effects.echo': 'Echounterdrückung',
   'effects.gain': 'Automatische Lautstärke',
+  // Uploaded background images (effects/UploadedTiles.tsx, UploadNotes.tsx).
+  'bgUpload.add': 'Bild hinzufügen',
+  'bgUpload.adding': 'Wird hinzugefügt…',
+  'bgUpload.remove': '{name} entfernen',
+  'bgUpload.signIn': 'Melden Sie sich an, um eigene Bilder als Hintergrund zu verwenden.',
+  'bgUpload.hint': 'Eigene Bilder: {formats}, bis {max}. Nur Sie sehen diese Liste.',
+  'bgUpload.full': 'Sie haben {count} Bilder, die Höchstzahl. Entfernen Sie eines, um ein weiteres hinzuzufügen.',
+  'bgUpload.badType': 'Diese Datei kann nicht verwendet werden: Wählen Sie ein Bild im Format {formats}.',
+  'bgUpload.empty': 'Diese Datei ist leer.',
+  'bgUpload.tooBig': 'Dieses Bild ist größer als {max}: Wählen Sie ein kleineres.',
+  'bgUpload.tooMany': 'Sie haben bereits {count} Bilder, die Höchstzahl. Entfernen Sie eines, um ein weiteres hinzuzufügen.',
+  'bgUpload.notImage': 'Diese Datei ist kein gültiges Bild, oder ihr Inhalt passt nicht zu ihrem Namen.',
+  'bgUpload.slowDown': 'Zu viele Bilder auf einmal gesendet. Versuchen Sie es in einer Minute erneut.',
+  'bgUpload.failed': 'Das Bild konnte nicht hinzugefügt werden. Versuchen Sie es erneut.',
+  'bgUpload.loadFailed': 'Ihre Bilder konnten nicht geladen werden. Die mitgelieferten Hintergründe funktionieren weiterhin.',
+  'bgUpload.removeFailed': 'Das Bild konnte nicht entfernt werden. Versuchen Sie es erneut.',
 
   // Comfort in the call: personal settings, shortcuts, picture-in-picture, full screen, grid pages.
   'prefs.title': 'Einstellungen',

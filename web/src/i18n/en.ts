@@ -333,6 +333,22 @@ export const en = {
   'effects.noiseFailed': 'Noise suppression could not start; the browser’s own noise reduction is used.',
   'effects.echo': 'Echo cancellation',
   'effects.gain': 'Automatic volume',
+  // Uploaded background images (effects/UploadedTiles.tsx, UploadNotes.tsx).
+  'bgUpload.add': 'Add an image',
+  'bgUpload.adding': 'Adding…',
+  'bgUpload.remove': 'Remove {name}',
+  'bgUpload.signIn': 'Sign in to use your own images as a background.',
+  'bgUpload.hint': 'Your own images: {formats}, up to {max}. Only you see this list.',
+  'bgUpload.full': 'You have {count} images, the most you can keep. Remove one to add another.',
+  'bgUpload.badType': 'This file cannot be used: choose a {formats} image.',
+  'bgUpload.empty': 'This file is empty.',
+  'bgUpload.tooBig': 'This image is larger than {max}: choose a smaller one.',
+  'bgUpload.tooMany': 'You already have {count} images, the most you can keep. Remove one to add another.',
+  'bgUpload.notImage': 'This file is not a valid image, or its content does not match its name.',
+  'bgUpload.slowDown': 'Too many images sent at once. Try again in a minute.',
+  'bgUpload.failed': 'The image could not be added. Try again.',
+  'bgUpload.loadFailed': 'Your images could not be loaded. The built-in backgrounds still work.',
+  'bgUpload.removeFailed': 'The image could not be removed. Try again.',
 
   // Comfort in the call: personal settings, shortcuts, picture-in-picture, full screen, grid pages.
   'prefs.title': 'Settings',

@@ -333,6 +333,22 @@ export const fr: Dictionary = {
   'effects.noiseFailed': 'La suppression du bruit n’a pas pu démarrer ; la réduction de bruit du navigateur est utilisée.',
   'effects.echo': 'Annulation de l’écho',
   'effects.gain': 'Volume automatique',
+  // Uploaded background images (effects/UploadedTiles.tsx, UploadNotes.tsx).
+  'bgUpload.add': 'Ajouter une image',
+  'bgUpload.adding': 'Ajout…',
+  'bgUpload.remove': 'Supprimer {name}',
+  'bgUpload.signIn': 'Connectez-vous pour utiliser vos propres images en arrière-plan.',
+  'bgUpload.hint': 'Vos images : {formats}, jusqu’à {max}. Vous seul voyez cette liste.',
+  'bgUpload.full': 'Vous avez {count} images, le maximum possible. Supprimez-en une pour en ajouter une autre.',
+  'bgUpload.badType': 'Ce fichier ne peut pas être utilisé : choisissez une image {formats}.',
+  'bgUpload.empty': 'Ce fichier est vide.',
+  'bgUpload.tooBig': 'Cette image dépasse {max} : choisissez-en une plus légère.',
+  'bgUpload.tooMany': 'Vous avez déjà {count} images, le maximum possible. Supprimez-en une pour en ajouter une autre.',
+  'bgUpload.notImage': 'Ce fichier n’est pas une image valide, ou son contenu ne correspond pas à son nom.',
+  'bgUpload.slowDown': 'Trop d’images envoyées à la fois. Réessayez dans une minute.',
+  'bgUpload.failed': 'L’image n’a pas pu être ajoutée. Réessayez.',
+  'bgUpload.loadFailed': 'Vos images n’ont pas pu être chargées. Les arrière-plans fournis restent disponibles.',
+  'bgUpload.removeFailed': 'L’image n’a pas pu être supprimée. Réessayez.',
 
   // Comfort in the call: personal settings, shortcuts, picture-in-picture, full screen, grid pages.
   'prefs.title': 'Paramètres',

@@ -333,6 +333,22 @@ export const nl: Dictionary = {
   'effects.noiseFailed': 'De ruisonderdrukking kon niet starten; de eigen ruisonderdrukking van de browser wordt gebruikt.',
   'effects.echo': 'Echo-onderdrukking',
   'effects.gain': 'Automatisch volume',
+  // Uploaded background images (effects/UploadedTiles.tsx, UploadNotes.tsx).
+  'bgUpload.add': 'Afbeelding toevoegen',
+  'bgUpload.adding': 'Toevoegen…',
+  'bgUpload.remove': '{name} verwijderen',
+  'bgUpload.signIn': 'Meld u aan om uw eigen afbeeldingen als achtergrond te gebruiken.',
+  'bgUpload.hint': 'Uw eigen afbeeldingen: {formats}, tot {max}. Alleen u ziet deze lijst.',
+  'bgUpload.full': 'U hebt {count} afbeeldingen, het maximum. Verwijder er een om een andere toe te voegen.',
+  'bgUpload.badType': 'Dit bestand kan niet worden gebruikt: kies een {formats}-afbeelding.',
+  'bgUpload.empty': 'Dit bestand is leeg.',
+  'bgUpload.tooBig': 'Deze afbeelding is groter dan {max}: kies een kleinere.',
+  'bgUpload.tooMany': 'U hebt al {count} afbeeldingen, het maximum. Verwijder er een om een andere toe te voegen.',
+  'bgUpload.notImage': 'Dit bestand is geen geldige afbeelding, of de inhoud past niet bij de naam.',
+  'bgUpload.slowDown': 'Te veel afbeeldingen tegelijk verzonden. Probeer het over een minuut opnieuw.',
+  'bgUpload.failed': 'De afbeelding kon niet worden toegevoegd. Probeer het opnieuw.',
+  'bgUpload.loadFailed': 'Uw afbeeldingen konden niet worden geladen. De meegeleverde achtergronden werken nog steeds.',
+  'bgUpload.removeFailed': 'De afbeelding kon niet worden verwijderd. Probeer het opnieuw.',
 
   // Comfort in the call: personal settings, shortcuts, picture-in-picture, full screen, grid pages.
   'prefs.title': 'Instellingen',

@@ -6,6 +6,7 @@ import { DisconnectReason, Room as LKRoom, RoomEvent, type LocalTrackPublication
 import type { LiveKitCredentials, Room } from '../api/types';
 import { audioCapture, saveEffects, type EffectChoices } from '../effects/choices';
 import { support } from '../effects/support';
+import { useBackgroundUploads } from '../effects/useBackgroundUploads';
 import { useRoomEffects } from '../effects/useRoomEffects';
 import { markMilestone } from '../lib/timing';
 import { settingsStore } from '../settings/useSettings';
@@ -62,6 +63,7 @@ export default function Conference({ room, livekit, choices, tracks, iceServers,
   // The effects chosen before joining, changed from the call's panel.
   const [effects, setEffects] = useState<EffectChoices>(choices.effects);
   const fx = useRoomEffects(lkRoom, effects);
+  const uploads = useBackgroundUploads(effects.video, () => setEffects((e) => ({ ...e, video: { kind: 'none' } })));
   const changeEffects = (next: EffectChoices) => {
     setEffects(next);
     saveEffects(next);
@@ -121,7 +123,7 @@ export default function Conference({ room, livekit, choices, tracks, iceServers,
         <ConferenceView
           room={room}
           token={livekit?.token}
-          effects={{ value: effects, onChange: changeEffects, videoState: fx.videoState, noiseState: fx.noiseState }}
+          effects={{ value: effects, onChange: changeEffects, videoState: fx.videoState, noiseState: fx.noiseState, uploads }}
         />
       </RoomContext.Provider>
     </div>

@@ -20,6 +20,7 @@ import type { NoiseState } from '../effects/audio';
 import type { EffectChoices } from '../effects/choices';
 import { EffectsPanel } from '../effects/EffectsPanel';
 import { support } from '../effects/support';
+import type { BackgroundUploads } from '../effects/useBackgroundUploads';
 import type { VideoEffectState } from '../effects/video';
 import { useT } from '../i18n/i18n';
 import { saveDisplayName } from '../lib/displayName';
@@ -71,6 +72,8 @@ export interface EffectsControl {
   onChange: (next: EffectChoices) => void;
   videoState: VideoEffectState;
   noiseState?: NoiseState;
+  /** The person's own background images (null: uploads are off). */
+  uploads?: BackgroundUploads | null;
 }
 
 export function ConferenceView({ room: initialRoom, token = '', effects }: { room: Room; token?: string; effects?: EffectsControl }) {
@@ -159,6 +162,17 @@ export function ConferenceView({ room: initialRoom, token = '', effects }: { roo
   );
 
   // Say plainly when an effect had to be turned off; the panel says it too.
+  // The same picker sits in the side panel and in the settings dialog's Effects tab.
+  const effectsPanel = effects && (
+    <EffectsPanel
+      value={effects.value}
+      onChange={effects.onChange}
+      support={support()}
+      videoState={effects.videoState}
+      noiseState={effects.noiseState}
+      uploads={effects.uploads}
+    />
+  );
   const effectsState = effects?.videoState;
   useEffect(() => {
     if (effectsState === 'slow') notify({ text: t('effects.slow'), key: 'effects', sticky: true });
@@ -310,7 +324,7 @@ export function ConferenceView({ room: initialRoom, token = '', effects }: { roo
           {panel === 'effects' && effects && (
             <aside className="side-panel" aria-label={t('effects.title')}>
               <PanelHeader title={t('effects.title')} onClose={() => setPanel(null)} />
-              <EffectsPanel value={effects.value} onChange={effects.onChange} support={support()} videoState={effects.videoState} noiseState={effects.noiseState} />
+              {effectsPanel}
             </aside>
           )}
           {panel === 'info' && (
@@ -334,11 +348,7 @@ export function ConferenceView({ room: initialRoom, token = '', effects }: { roo
               media={media}
               name={name}
               initialTab={dialog.tab}
-              effects={
-                effects && (
-                  <EffectsPanel value={effects.value} onChange={effects.onChange} support={support()} videoState={effects.videoState} noiseState={effects.noiseState} />
-                )
-              }
+              effects={effectsPanel}
             />
           )}
           {dialog?.kind === 'help' && <ShortcutHelp onClose={closeDialog} />}

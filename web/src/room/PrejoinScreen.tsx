@@ -15,6 +15,7 @@ import { applyAudioEffects, type NoiseState } from '../effects/audio';
 import { BACKGROUND_IDS } from '../effects/backgrounds';
 import { audioCapture, loadEffects, saveEffects, type EffectChoices } from '../effects/choices';
 import { EffectsPanel } from '../effects/EffectsPanel';
+import { useBackgroundUploads } from '../effects/useBackgroundUploads';
 import { support } from '../effects/support';
 import { videoController, type VideoEffectState } from '../effects/video';
 import { useT } from '../i18n/i18n';
@@ -62,6 +63,7 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
   const handedOver = useRef<PreviewTracks>({});
   const level = useMicLevel(audioOn ? audio : undefined);
   const [effects, setEffects] = useState<EffectChoices>(() => loadEffects(BACKGROUND_IDS));
+  const uploads = useBackgroundUploads(effects.video, () => setEffects((e) => ({ ...e, video: { kind: 'none' } })));
   const [videoState, setVideoState] = useState<VideoEffectState>('off');
   const [noiseState, setNoiseState] = useState<NoiseState>();
   const [settings, updateSettings] = useSettings();
@@ -232,6 +234,7 @@ export function PrejoinScreen({ slug, busy, error, onJoin }: Props) {
       videoState={videoState}
       noiseState={noiseState}
       cameraOff={!videoOn || failed.video}
+      uploads={uploads}
     />
   );
 
