@@ -93,6 +93,7 @@ export async function imageGrid(page, url) {
   }, url);
 }
 
+/** gridDistance is the mean colour distance between two grids of imageGrid or sampleRemote. */
 export const gridDistance = (a, b) => a.reduce((s, cell, i) => s + Math.hypot(cell[0] - b[i][0], cell[1] - b[i][1], cell[2] - b[i][2]), 0) / a.length;
 
 /** remoteAudioLevel is the RMS level (0..1) of the remote audio Bob's page plays, over about a second. */
@@ -141,7 +142,9 @@ export async function effectsScenario({ base, people, snap, log }) {
 // small (320x180), 10 fps fake camera leaves the pages responsive, and the
 // effects are kept on (only lowered) so that what is checked is the effect,
 // not the machine.
+/** slowCameraBrowser launches Chromium with a 10 fps fake camera. */
 export const slowCameraBrowser = () => launchBrowser(['--use-fake-device-for-media-stream=fps=10']);
+/** keepOn keeps a person's effects on (only lowered) and asks for a 320x180 camera. */
 export const keepOn = (person) =>
   person.context.addInitScript(() => {
     window.__meetEffectsKeepOn = true;

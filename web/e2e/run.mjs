@@ -8,6 +8,7 @@ import { assertDecoding, waitForRemoteVideo } from './media.mjs';
 import { admitWaitingGuest, inCall, joinAsGuest, openRestrictedRoom, saveSettings } from './admission.mjs';
 import { languagesScenario } from './i18n.mjs';
 import { effectsScenario, effectsScreens } from './effects.mjs';
+import { effectsReconnectScenario } from './effects-reconnect.mjs';
 import { comfortScenario } from './comfort.mjs';
 import { uploadedBackgroundScenario } from './backgrounds.mjs';
 import { hostModeratesGuest } from './incall.mjs';
@@ -159,6 +160,7 @@ const scenarios = [
   ['in the call, a host sees a raised hand and a reaction, mutes and removes a guest', (ctx) => hostModeratesGuest({ ...ctx, snap, log })],
   ['effects: blur and a virtual background reach the other side, audio flows with noise suppression, nothing leaves meet', (ctx) => effectsScenario({ ...ctx, snap, log })],
   ['effects: the picker in French and on phones, before and during the call', (ctx) => effectsScreens({ ...ctx, snap, log })],
+  ['effects: a blur survives a reconnection (signal resume and full rejoin)', (ctx) => effectsReconnectScenario({ ...ctx, snap, log })],
   [
     'effects: an uploaded background is refused when not an image, applied (seen by the other side), listed and removed',
     (ctx) => uploadedBackgroundScenario({ ...ctx, snap, log }),

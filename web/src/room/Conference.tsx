@@ -13,6 +13,7 @@ import { settingsStore } from '../settings/useSettings';
 import type { JoinChoices, PreviewTracks } from './choices';
 import { ConferenceView } from './ConferenceView';
 import { publishChoices } from './publishChoices';
+import { exposeRoomToTests } from './testHook';
 import { captureResolution } from './videoQuality';
 
 interface Props {
@@ -57,6 +58,7 @@ export default function Conference({ room, livekit, choices, tracks, iceServers,
       audioOutput: settings.audioOutput ? { deviceId: settings.audioOutput } : undefined,
     });
   });
+  useEffect(() => exposeRoomToTests(lkRoom), [lkRoom]);
 
   // The effects chosen before joining, changed from the call's panel.
   const [effects, setEffects] = useState<EffectChoices>(choices.effects);
