@@ -98,6 +98,7 @@ async function uploadAndUse({ browser, base, people, snap, log }) {
   const settle = () => bob.page.waitForFunction(() => new Promise((r) => setTimeout(() => r(true), 1500)));
   await settle();
   const withStripes = await sampleRemote(bob.page);
+  await snap(bob, 'uploads-bob-sees-stripes-phone');
 
   // The call's picker lists the image, chosen; None gives the raw camera to compare with.
   await owner.page.getByTestId('effects-toggle').click();
@@ -115,7 +116,6 @@ async function uploadAndUse({ browser, base, people, snap, log }) {
   const rawToImage = gridDistance(raw.grid, image);
   log(`  colour distance to the uploaded image: with it ${toImage.toFixed(1)}, raw camera ${rawToImage.toFixed(1)}`);
   if (!(toImage < rawToImage * 0.5)) throw new Error(`the uploaded background does not show: ${toImage} vs raw ${rawToImage}`);
-  await snap(bob, 'uploads-bob-sees-stripes-phone');
 
   // Chosen again; the owner closes the tab and comes back later in the same
   // browser: still listed, still chosen. (Closing rather than leaving: with
