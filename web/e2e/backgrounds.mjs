@@ -9,7 +9,7 @@
 // meet's origin.
 import { newPerson } from './browser.mjs';
 import { inCall, joinAsGuest, signIn } from './admission.mjs';
-import { foreignRequests, gridDistance, imageGrid, keepOn, sampleRemote, slowCameraBrowser, watchRequests } from './effects.mjs';
+import { foreignRequests, gridDistance, imageGrid, keepOn, sampleRemote, watchRequests, withSlowCamera } from './effects.mjs';
 import { waitForRemoteVideo } from './media.mjs';
 import { api, signInAs } from './recordings.mjs';
 import { OWNER, startMeet } from './server.mjs';
@@ -39,12 +39,9 @@ const whenOn = (panel) => panel.locator('.fx-status[data-state="on"], .fx-status
 /** uploadedBackgroundScenario is the scenario; it starts its own meet with uploads on. */
 export async function uploadedBackgroundScenario({ meet, people, snap, log }) {
   const on = await startMeet({ log, prebuilt: { bin: meet.bin, webDir: meet.webDir }, env: { MEET_FILE_UPLOAD_ENABLED: 'true' } });
-  const browser = await slowCameraBrowser();
   try {
-    await uploadAndUse({ browser, base: on.base, people, snap, log });
+    await withSlowCamera(people, (browser) => uploadAndUse({ browser, base: on.base, people, snap, log }));
   } finally {
-    for (const p of people) await p.context.close().catch(() => {});
-    await browser.close();
     await on.stop();
   }
 }

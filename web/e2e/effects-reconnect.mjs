@@ -8,7 +8,7 @@
 import { newPerson } from './browser.mjs';
 import { inCall, joinAsGuest } from './admission.mjs';
 import { waitForRemoteVideo } from './media.mjs';
-import { keepOn, pickEffect, sampleRemote, slowCameraBrowser } from './effects.mjs';
+import { keepOn, pickEffect, sampleRemote, withSlowCamera } from './effects.mjs';
 
 // What each simulation must go through, and whether Ann's camera comes back
 // as a new publication (a full rejoin) or the same one (a resume).
@@ -19,14 +19,8 @@ const RECONNECTIONS = [
 ];
 
 /** effectsReconnectScenario is the scenario; `snap(person, name)` takes a screenshot. */
-export async function effectsReconnectScenario({ base, people, snap, log }) {
-  const browser = await slowCameraBrowser();
-  try {
-    await reconnectCall({ base, browser, people, snap, log });
-  } finally {
-    for (const p of people) await p.context.close().catch(() => {});
-    await browser.close();
-  }
+export function effectsReconnectScenario({ base, people, snap, log }) {
+  return withSlowCamera(people, (browser) => reconnectCall({ base, browser, people, snap, log }));
 }
 
 /** cameraSid is the SID of the camera Ann's page publishes now. */

@@ -127,10 +127,18 @@ export async function pickEffect(panel, label) {
 }
 
 /** effectsScenario is the scenario; `snap(person, name)` takes a screenshot. */
-export async function effectsScenario({ base, people, snap, log }) {
+export function effectsScenario({ base, people, snap, log }) {
+  return withSlowCamera(people, (browser) => effectsCall({ browser, base, people, snap, log }));
+}
+
+/**
+ * withSlowCamera runs fn(browser) in a Chromium of its own with the slow
+ * fake camera, then closes the people's contexts and that browser.
+ */
+export async function withSlowCamera(people, fn) {
   const browser = await slowCameraBrowser();
   try {
-    await effectsCall({ browser, base, people, snap, log });
+    return await fn(browser);
   } finally {
     for (const p of people) await p.context.close().catch(() => {});
     await browser.close();
@@ -143,7 +151,7 @@ export async function effectsScenario({ base, people, snap, log }) {
 // effects are kept on (only lowered) so that what is checked is the effect,
 // not the machine.
 /** slowCameraBrowser launches Chromium with a 10 fps fake camera. */
-export const slowCameraBrowser = () => launchBrowser(['--use-fake-device-for-media-stream=fps=10']);
+const slowCameraBrowser = () => launchBrowser(['--use-fake-device-for-media-stream=fps=10']);
 /** keepOn keeps a person's effects on (only lowered) and asks for a 320x180 camera. */
 export const keepOn = (person) =>
   person.context.addInitScript(() => {
@@ -234,14 +242,8 @@ async function effectsCall({ browser, base, people, snap, log }) {
 }
 
 /** effectsScreens takes the panel's screenshots in French, desktop and phone. */
-export async function effectsScreens({ base, people, snap }) {
-  const browser = await slowCameraBrowser();
-  try {
-    await screens({ browser, base, people, snap });
-  } finally {
-    for (const p of people) await p.context.close().catch(() => {});
-    await browser.close();
-  }
+export function effectsScreens({ base, people, snap }) {
+  return withSlowCamera(people, (browser) => screens({ browser, base, people, snap }));
 }
 
 async function screens({ browser, base, people, snap }) {
