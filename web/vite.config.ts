@@ -24,5 +24,8 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}', 'build/**/*.test.ts'],
     restoreMocks: true,
     setupFiles: ['src/test/setup.ts'],
+    // Longer than the 10 s Testing Library waits (see src/test/setup.ts),
+    // so a slow machine fails a test on its assertion, not on the clock.
+    testTimeout: 20_000,
   },
 });
