@@ -152,6 +152,24 @@ async function uploadAndUse({ browser, base, people, snap, log }) {
   await back.getByRole('button', { name: 'Remove stripes' }).click();
   await back.getByTestId('uploaded-background').waitFor({ state: 'detached' });
   if (!(await back.locator('[data-checked="true"]').innerText()).includes('None')) throw new Error('removing the chosen image did not go back to no effect');
+  // The preview shows the plain camera again (the fake camera's bright green), not a black or frozen frame.
+  await owner.page.waitForFunction(
+    () => {
+      const v = document.querySelector('.preview video');
+      if (!v || v.videoWidth === 0) return false;
+      const c = document.createElement('canvas');
+      c.width = 32;
+      c.height = 18;
+      const ctx = c.getContext('2d', { willReadFrequently: true });
+      ctx.drawImage(v, 0, 0, 32, 18);
+      const d = ctx.getImageData(0, 0, 32, 18).data;
+      let green = 0;
+      for (let i = 0; i < d.length; i += 4) green += d[i + 1] > 100 && d[i] < 100 && d[i + 2] < 100 ? 1 : 0;
+      return green > (32 * 18) / 2;
+    },
+    null,
+    { timeout: 15_000, polling: 200 },
+  );
   const afterRemove = await api(owner.page, 'GET', '/files/?type=background_image');
   if (afterRemove.body.count !== 0) throw new Error(`files/ still lists ${afterRemove.body.count} after removal`);
   // no-store: the owner's browser may keep its own copy for an hour (private cache).
