@@ -19,9 +19,8 @@ import (
 // reference's FILE_UPLOAD_PATH beside RECORDING_OUTPUT_FOLDER, and
 // meet/files/… with a prefix meet/recordings.
 type Files struct {
-	client *minio.Client
-	bucket string
-	base   string // folder holding files/, "" for the bucket's root
+	bucket
+	base string // folder holding files/, "" for the bucket's root
 }
 
 var _ files.BlobStore = (*Files)(nil)
@@ -36,7 +35,8 @@ func NewFiles(cfg Config) (*Files, error) {
 	if base == "." {
 		base = ""
 	}
-	return &Files{client: client, bucket: cfg.Bucket, base: base}, nil
+	b := bucket{client: client, name: cfg.Bucket, notFound: files.NotFoundMessage, unavailable: "The file storage is unavailable."}
+	return &Files{bucket: b, base: base}, nil
 }
 
 // Object is the object name of key.
@@ -58,7 +58,7 @@ func (s *Files) Put(ctx context.Context, key string, data []byte, contentType st
 	if err != nil {
 		return err
 	}
-	_, err = s.client.PutObject(ctx, s.bucket, name, bytes.NewReader(data), int64(len(data)), minio.PutObjectOptions{
+	_, err = s.client.PutObject(ctx, s.name, name, bytes.NewReader(data), int64(len(data)), minio.PutObjectOptions{
 		SendContentMd5: true, DisableContentSha256: true, ContentType: contentType,
 	})
 	if err != nil {
@@ -72,18 +72,13 @@ func (s *Files) Put(ctx context.Context, key string, data []byte, contentType st
 func (s *Files) Open(ctx context.Context, key string) (files.Blob, error) {
 	name, err := s.Object(key)
 	if err != nil {
-		return nil, apperr.Wrap(apperr.NotFound, files.NotFoundMessage, err)
+		return nil, apperr.Wrap(apperr.NotFound, s.notFound, err)
 	}
-	obj, err := s.client.GetObject(ctx, s.bucket, name, minio.GetObjectOptions{})
+	f, err := s.open(ctx, name, key)
 	if err != nil {
-		return nil, s.fail("open", key, err)
+		return nil, err
 	}
-	info, err := obj.Stat()
-	if err != nil {
-		_ = obj.Close()
-		return nil, s.fail("open", key, err)
-	}
-	return &file{Object: obj, info: fileInfo{name: path.Base(name), size: info.Size, mod: info.LastModified}}, nil
+	return f, nil
 }
 
 // Delete removes key's object; a missing one is no error.
@@ -92,16 +87,5 @@ func (s *Files) Delete(ctx context.Context, key string) error {
 	if err != nil {
 		return err
 	}
-	if err := s.client.RemoveObject(ctx, s.bucket, name, minio.RemoveObjectOptions{}); err != nil && !isNotFound(err) {
-		return s.fail("delete", key, err)
-	}
-	return nil
-}
-
-// fail translates a minio-go error as S3.fail does, in the files' words.
-func (s *Files) fail(op, key string, err error) error {
-	if isNotFound(err) {
-		return apperr.Wrap(apperr.NotFound, files.NotFoundMessage, fmt.Errorf("objectstore: %s %s: %w", op, key, err))
-	}
-	return apperr.Wrap(apperr.Unavailable, "The file storage is unavailable.", fmt.Errorf("objectstore: %s %s: %w", op, key, err))
+	return s.remove(ctx, name, key)
 }

@@ -3,14 +3,12 @@ package objectstore
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
 	"path"
 	"strings"
-	"time"
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
@@ -50,8 +48,7 @@ type Config struct {
 // stay in the local store's directory, and files saved before S3 was
 // configured stay readable from it.
 type S3 struct {
-	client   *minio.Client
-	bucket   string
+	bucket
 	prefix   string
 	partSize int64
 	local    *recordings.LocalStore
@@ -75,8 +72,8 @@ func New(cfg Config, local *recordings.LocalStore, log *slog.Logger) (*S3, error
 	if part == 0 {
 		part = DefaultPartSize
 	}
-	return &S3{client: client, bucket: cfg.Bucket, prefix: strings.Trim(cfg.Prefix, "/"),
-		partSize: part, local: local, log: log}, nil
+	b := bucket{client: client, name: cfg.Bucket, notFound: "The recording file is not available.", unavailable: "The recording storage is unavailable."}
+	return &S3{bucket: b, prefix: strings.Trim(cfg.Prefix, "/"), partSize: part, local: local, log: log}, nil
 }
 
 // newClient returns a minio-go client for cfg's endpoint and credentials.
@@ -151,7 +148,7 @@ func (s *S3) Put(ctx context.Context, key, src string) error {
 		return fmt.Errorf("objectstore: put %s: %w", key, err)
 	}
 	defer f.Close()
-	_, err = s.client.PutObject(ctx, s.bucket, name, f, want.size, minio.PutObjectOptions{
+	_, err = s.client.PutObject(ctx, s.name, name, f, want.size, minio.PutObjectOptions{
 		PartSize:       uint64(part),
 		SendContentMd5: true,
 		// Without it minio-go signs plain-HTTP bodies in aws-chunked
@@ -165,7 +162,7 @@ func (s *S3) Put(ctx context.Context, key, src string) error {
 		return s.fail("put", key, err)
 	}
 	if err := s.confirm(ctx, name, want); err != nil {
-		if rerr := s.client.RemoveObject(ctx, s.bucket, name, minio.RemoveObjectOptions{}); rerr != nil {
+		if rerr := s.client.RemoveObject(ctx, s.name, name, minio.RemoveObjectOptions{}); rerr != nil {
 			s.log.ErrorContext(ctx, "unconfirmed recording object not removed", "key", name, "err", rerr)
 		}
 		return fmt.Errorf("objectstore: put %s: upload not confirmed: %w", key, err)
@@ -178,7 +175,7 @@ func (s *S3) Put(ctx context.Context, key, src string) error {
 
 // confirm checks the stored object against the local file's digest.
 func (s *S3) confirm(ctx context.Context, name string, want digest) error {
-	obj, err := s.client.StatObject(ctx, s.bucket, name, minio.StatObjectOptions{Checksum: true})
+	obj, err := s.client.StatObject(ctx, s.name, name, minio.StatObjectOptions{Checksum: true})
 	if err != nil {
 		return s.fail("stat", name, err)
 	}
@@ -209,21 +206,16 @@ func (s *S3) confirm(ctx context.Context, name string, want digest) error {
 func (s *S3) Open(ctx context.Context, key string) (recordings.File, error) {
 	name, err := s.object(key)
 	if err != nil {
-		return nil, apperr.Wrap(apperr.NotFound, "The recording file is not available.", err)
+		return nil, apperr.Wrap(apperr.NotFound, s.notFound, err)
 	}
-	obj, err := s.client.GetObject(ctx, s.bucket, name, minio.GetObjectOptions{})
+	f, err := s.open(ctx, name, key)
+	if apperr.Is(err, apperr.NotFound) {
+		return s.local.Open(ctx, key)
+	}
 	if err != nil {
-		return nil, s.fail("open", key, err)
+		return nil, err
 	}
-	info, err := obj.Stat()
-	if err != nil {
-		_ = obj.Close()
-		if isNotFound(err) {
-			return s.local.Open(ctx, key)
-		}
-		return nil, s.fail("open", key, err)
-	}
-	return &file{Object: obj, info: fileInfo{name: path.Base(name), size: info.Size, mod: info.LastModified}}, nil
+	return f, nil
 }
 
 // Delete removes key's object, then any local file and raw directory of
@@ -233,28 +225,10 @@ func (s *S3) Delete(ctx context.Context, key string) error {
 	if err != nil {
 		return err
 	}
-	if err := s.client.RemoveObject(ctx, s.bucket, name, minio.RemoveObjectOptions{}); err != nil && !isNotFound(err) {
-		return s.fail("delete", key, err)
+	if err := s.remove(ctx, name, key); err != nil {
+		return err
 	}
 	return s.local.Delete(ctx, key)
-}
-
-// fail translates a minio-go error: a missing object or bucket is
-// apperr.NotFound, anything else apperr.Unavailable (the store may be
-// down; retrying later may work).
-func (s *S3) fail(op, key string, err error) error {
-	if isNotFound(err) {
-		return apperr.Wrap(apperr.NotFound, "The recording file is not available.", fmt.Errorf("objectstore: %s %s: %w", op, key, err))
-	}
-	return apperr.Wrap(apperr.Unavailable, "The recording storage is unavailable.", fmt.Errorf("objectstore: %s %s: %w", op, key, err))
-}
-
-func isNotFound(err error) bool {
-	switch minio.ToErrorResponse(err).Code {
-	case minio.NoSuchKey, minio.NoSuchBucket, "NotFound":
-		return true
-	}
-	return false
 }
 
 func contentType(name string) string {
@@ -268,27 +242,3 @@ func contentType(name string) string {
 	}
 	return "application/octet-stream"
 }
-
-// file is an object opened for reading; minio-go's Object seeks with
-// ranged GETs, so http.ServeContent answers range requests from it.
-type file struct {
-	*minio.Object
-	info fileInfo
-}
-
-// Stat returns the object's name, size and modification time.
-func (f *file) Stat() (fs.FileInfo, error) { return f.info, nil }
-
-// fileInfo describes an object as fs.FileInfo.
-type fileInfo struct {
-	name string
-	size int64
-	mod  time.Time
-}
-
-func (i fileInfo) Name() string       { return i.name }
-func (i fileInfo) Size() int64        { return i.size }
-func (i fileInfo) Mode() fs.FileMode  { return 0o444 }
-func (i fileInfo) ModTime() time.Time { return i.mod }
-func (i fileInfo) IsDir() bool        { return false }
-func (i fileInfo) Sys() any           { return nil }
