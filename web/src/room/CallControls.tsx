@@ -15,7 +15,7 @@ import { useT } from '../i18n/i18n';
 import { ariaKeys, chordFor, type ShortcutId } from '../call/shortcuts';
 import { isMac } from '../settings/ShortcutList';
 import { HandButton, ReactionsButton, type Hand } from './HandsAndReactions';
-import { Icon } from './icons';
+import { Icon, type IconName } from './icons';
 import { MoreMenu, type MoreItem } from './MoreMenu';
 import { RecordingControl } from './Recording';
 
@@ -92,74 +92,33 @@ export function CallControls({ panel, onToggle, isHost, waitingCount, recording,
       <ReactionsButton onSent={onReaction} open={reactionsOpen} onOpenChange={onReactionsOpen} />
       <RecordingControl state={recording} />
       {(canPublish(Track.Source.Camera) || canPublish(Track.Source.Microphone)) && (
-        <button
-          type="button"
-          className="lk-button"
-          aria-pressed={panel === 'effects'}
-          onClick={() => onToggle('effects')}
-          aria-label={t('effects.title')}
-          title={t('effects.title')}
-          data-testid="effects-toggle"
-        >
-          <Icon name="sparkle" />
-          <span className="label">{t('effects.button')}</span>
-        </button>
+        <PanelButton id="effects" panel={panel} onToggle={onToggle} icon="sparkle" label={t('effects.button')} title={t('effects.title')} testId="effects-toggle" />
       )}
       <LayoutToggle />
-      <button
-        type="button"
-        className="lk-button"
-        aria-pressed={panel === 'info'}
-        onClick={() => onToggle('info')}
-        aria-label={t('info.button')}
-        title={t('info.button')}
-        data-testid="info-toggle"
-      >
-        <Icon name="info" />
-        <span className="label">{t('info.button')}</span>
-      </button>
-      <button
-        type="button"
-        className="lk-button"
-        aria-pressed={panel === 'chat'}
-        onClick={() => onToggle('chat')}
-        aria-keyshortcuts={keysOf('chat')}
-        aria-label={unread > 0 ? `${t('conf.chat')} (${t('chat.unread', { count: unread })})` : t('conf.chat')}
-        data-testid="chat-toggle"
-        title={t('conf.chat')}
-      >
-        <Icon name="chat" />
-        <span className="label">{t('conf.chat')}</span>
-        {unread > 0 && panel !== 'chat' && (
-          <span className="badge" aria-hidden="true">
-            {unread}
-          </span>
-        )}
-      </button>
-      <button
-        type="button"
-        className="lk-button"
-        aria-pressed={panel === 'participants'}
-        onClick={() => onToggle('participants')}
-        aria-keyshortcuts={keysOf('participants')}
-        data-testid="participants-toggle"
-        title={t('conf.participants')}
-        aria-label={isHost && waitingCount > 0 ? `${t('conf.participants')} (${t('participants.lobby', { count: waitingCount })})` : t('conf.participants')}
-      >
-        <Icon name="people" />
-        <span className="label">{t('conf.participants')}</span>
-        {isHost && waitingCount > 0 && (
-          <span className="badge" aria-hidden="true">
-            {waitingCount}
-          </span>
-        )}
-      </button>
-      {isHost && (
-        <button type="button" className="lk-button" aria-pressed={panel === 'settings'} onClick={() => onToggle('settings')} aria-label={t('conf.settings')} title={t('conf.settings')}>
-          <Icon name="gear" />
-          <span className="label">{t('conf.settings')}</span>
-        </button>
-      )}
+      <PanelButton id="info" panel={panel} onToggle={onToggle} icon="info" label={t('info.button')} testId="info-toggle" />
+      <PanelButton
+        id="chat"
+        panel={panel}
+        onToggle={onToggle}
+        icon="chat"
+        label={t('conf.chat')}
+        fullLabel={unread > 0 ? `${t('conf.chat')} (${t('chat.unread', { count: unread })})` : undefined}
+        keys={keysOf('chat')}
+        testId="chat-toggle"
+        badge={unread > 0 && panel !== 'chat' ? unread : 0}
+      />
+      <PanelButton
+        id="participants"
+        panel={panel}
+        onToggle={onToggle}
+        icon="people"
+        label={t('conf.participants')}
+        fullLabel={isHost && waitingCount > 0 ? `${t('conf.participants')} (${t('participants.lobby', { count: waitingCount })})` : undefined}
+        keys={keysOf('participants')}
+        testId="participants-toggle"
+        badge={isHost ? waitingCount : 0}
+      />
+      {isHost && <PanelButton id="settings" panel={panel} onToggle={onToggle} icon="gear" label={t('conf.settings')} />}
       <MoreMenu items={more} />
       <DisconnectButton className="lk-disconnect-button" aria-keyshortcuts={keysOf('leave')}>
         {t('conf.leave')}
@@ -175,6 +134,47 @@ const sourceToProto: Partial<Record<Track.Source, number>> = {
   [Track.Source.ScreenShare]: 3,
   [Track.Source.ScreenShareAudio]: 4,
 };
+
+interface PanelButtonProps {
+  id: Exclude<Panel, null>;
+  panel: Panel;
+  onToggle: (p: Exclude<Panel, null>) => void;
+  icon: IconName;
+  /** The short label under the icon. */
+  label: string;
+  /** The tooltip (the label when absent). */
+  title?: string;
+  /** The accessible name when it says more than the title (e.g. an unread count). */
+  fullLabel?: string;
+  keys?: string;
+  testId?: string;
+  /** A count shown on the button; 0 shows none. */
+  badge?: number;
+}
+
+/** PanelButton opens and closes one side panel; it is pressed while its panel is open. */
+function PanelButton({ id, panel, onToggle, icon, label, title = label, fullLabel, keys, testId, badge = 0 }: PanelButtonProps) {
+  return (
+    <button
+      type="button"
+      className="lk-button"
+      aria-pressed={panel === id}
+      onClick={() => onToggle(id)}
+      aria-keyshortcuts={keys}
+      aria-label={fullLabel ?? title}
+      title={title}
+      data-testid={testId}
+    >
+      <Icon name={icon} />
+      <span className="label">{label}</span>
+      {badge > 0 && (
+        <span className="badge" aria-hidden="true">
+          {badge}
+        </span>
+      )}
+    </button>
+  );
+}
 
 function LayoutToggle() {
   const t = useT();
