@@ -55,8 +55,15 @@ export async function hostModeratesGuest({ browser, base, people, snap, log }) {
   // The host opens the participants panel: the raised hand comes first.
   await owner.page.getByTestId('participants-toggle').click();
   const panel = owner.page.getByRole('complementary', { name: 'Participants' });
-  const first = await panel.locator('.participant-row').first().getAttribute('data-hand-raised');
-  if (first !== 'true') throw new Error('the raised hand is not first in the participants list');
+  // Waited for: the list renders its rows (and orders them) after the panel opens.
+  await panel
+    .locator('.participant-row')
+    .first()
+    .and(panel.locator('[data-hand-raised="true"]'))
+    .waitFor({ timeout: 5000 })
+    .catch(() => {
+      throw new Error('the raised hand is not first in the participants list');
+    });
 
   // The host mutes the guest from the panel; the guest is told and is muted.
   await panel.getByRole('button', { name: 'Actions for Gus Guest' }).click();
