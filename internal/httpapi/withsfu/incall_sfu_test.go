@@ -100,7 +100,7 @@ func TestInCallActionsReachTheSFU(t *testing.T) {
 
 	// Once the guest left, its token no longer acts in the call.
 	guest.Leave()
-	livekittest.WaitUntil(t, wait, "the guest to leave", func() bool { return !host.Sees(gid) })
+	livekittest.WaitUntil(t, livekittest.DepartureWait, "the guest to leave", func() bool { return !host.Sees(gid) })
 	expect(t, anon.doAuth(t, http.MethodPost, "/rooms/"+room+"/toggle-hand/", map[string]any{"raised": true}, "Bearer "+guestTok), http.StatusNotFound, errNotInCall)
 }
 

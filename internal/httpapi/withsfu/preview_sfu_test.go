@@ -55,7 +55,7 @@ func TestRoomPreviewSeesTheSFU(t *testing.T) {
 	guest.Leave()
 	// Wait on the SFU itself, not by polling the preview: previews are
 	// throttled (30 a minute), so polling would end in 429s.
-	livekittest.WaitUntil(t, wait, "the SFU to see the call empty", func() bool {
+	livekittest.WaitUntil(t, livekittest.DepartureWait, "the SFU to see the call empty", func() bool {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
 		ps, err := client.ListParticipants(ctx, room)

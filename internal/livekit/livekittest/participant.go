@@ -67,6 +67,14 @@ func join(t testing.TB, wsURL, token string, opts ...lksdk.ConnectOption) *Parti
 // Leave disconnects from the room.
 func (p *Participant) Leave() { p.room.Disconnect() }
 
+// DepartureWait is how long a test waits for the SFU to notice a Leave.
+// The SDK sends its leave request and closes the signal connection at once;
+// under load the SFU's signal relay sometimes drops that last request (as
+// LiveKit's own signal sink notes), and the participant then stays listed
+// until the SFU times it out, about 20 s later (measured: 20.3 s). A leave
+// that arrives is seen within 30 ms.
+const DepartureWait = 45 * time.Second
+
 // Identity is the participant's LiveKit identity.
 func (p *Participant) Identity() string { return string(p.room.LocalParticipant.Identity()) }
 

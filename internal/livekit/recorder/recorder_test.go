@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"meet/internal/livekit/livekittest"
 )
 
 // probeResult is the part of ffprobe's JSON the tests read.
@@ -246,7 +248,7 @@ func TestRecordTranscriptRecordsAudioOnlyAndStopsWhenEmpty(t *testing.T) {
 	}
 	waitChan(t, alice.Done(), 30*time.Second, "alice publishing")
 	alice.Leave()
-	waitChan(t, sess.Done(), 15*time.Second, "the recorder to stop in the empty room")
+	waitChan(t, sess.Done(), livekittest.DepartureWait, "the recorder to stop in the empty room")
 	res, err := sess.Stop(ctx)
 	if err != nil {
 		t.Fatal(err)
