@@ -321,7 +321,10 @@ func (s *Server) handleFileContent() http.Handler {
 			return err
 		}
 		w.Header().Set("Content-Type", f.Mimetype)
-		w.Header().Set("Cache-Control", "private, max-age=3600")
+		// no-cache: the browser keeps the image but asks again each time
+		// (a 304 when unchanged), so a removed file or a signed-out person
+		// no longer sees it from the cache.
+		w.Header().Set("Cache-Control", "private, no-cache")
 		w.Header().Set("Content-Disposition", "inline")
 		http.ServeContent(w, r, "", info.ModTime(), b)
 		return nil

@@ -99,6 +99,16 @@ func TestFilesUploadFlow(t *testing.T) {
 				if got2.status != http.StatusOK || got2.header.Get("Content-Type") != tc.mimetype || !bytes.Equal(got2.body, tc.data) {
 					t.Fatalf("GET %s = %d %q, %d bytes", media, got2.status, got2.header.Get("Content-Type"), len(got2.body))
 				}
+				// Kept by the browser but checked again on each use: unchanged is a
+				// bodiless 304, to the owner only.
+				if cc := got2.header.Get("Cache-Control"); cc != "private, no-cache" {
+					t.Fatalf("Cache-Control = %q", cc)
+				}
+				since := func(r *http.Request) { r.Header.Set("If-Modified-Since", got2.header.Get("Last-Modified")) }
+				if again := owner.doPath(t, http.MethodGet, media, nil, since); again.status != http.StatusNotModified || len(again.body) != 0 {
+					t.Fatalf("GET %s again = %d, %d bytes; want 304 and no body", media, again.status, len(again.body))
+				}
+				expect(t, other.doPath(t, http.MethodGet, media, nil, since), http.StatusNotFound, map[string]any{"detail": "Not found."})
 				auth := func(r *http.Request) { r.Header.Set("X-Original-URL", "https://meet.test"+media) }
 				expect(t, owner.doPath(t, http.MethodGet, apiV1+"/files/media-auth/", nil, auth), http.StatusOK, "authorized")
 
