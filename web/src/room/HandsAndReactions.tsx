@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { usePopup } from './usePopup';
 import { useLocalParticipant } from '@livekit/components-react';
 import { toggleHand } from '../api/incall';
 import { isHandRaised } from '../call/hands';
@@ -88,37 +89,10 @@ export function ReactionsButton({ onSent, open, onOpenChange }: { onSent: (r: Re
   const t = useT();
   const call = useCall();
   const [limiter] = useState(() => new RateLimiter(3, 2000));
-  const root = useRef<HTMLDivElement>(null);
-  const button = useRef<HTMLButtonElement>(null);
-
-  useEffect(() => {
-    const el = root.current;
-    if (!open || !el) return;
-    el.querySelector<HTMLButtonElement>('.reaction-picker button')?.focus();
-    const close = (e: PointerEvent) => {
-      if (!el.contains(e.target as Node)) onOpenChange(false);
-    };
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') {
-        e.stopPropagation();
-        onOpenChange(false);
-        button.current?.focus();
-        return;
-      }
-      if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
-      const items = [...el.querySelectorAll<HTMLButtonElement>('.reaction-picker button')];
-      const at = items.indexOf(document.activeElement as HTMLButtonElement);
-      if (at < 0) return;
-      e.preventDefault();
-      items[(at + (e.key === 'ArrowRight' ? 1 : -1) + items.length) % items.length].focus();
-    };
-    document.addEventListener('pointerdown', close);
-    el.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('pointerdown', close);
-      el.removeEventListener('keydown', onKey);
-    };
-  }, [open, onOpenChange]);
+  const { root, button } = usePopup(open, () => onOpenChange(false), {
+    focusFirst: '.reaction-picker button',
+    roving: { selector: '.reaction-picker button', orientation: 'horizontal' },
+  });
 
   function send(r: ReactionId) {
     if (!limiter.tryTake()) {

@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useState } from 'react';
+import { usePopup } from './usePopup';
 import { useT } from '../i18n/i18n';
 import { Icon } from './icons';
 
@@ -21,39 +22,11 @@ export function MoreMenu({ items }: { items: MoreItem[] }) {
   const t = useT();
   const id = useId();
   const [open, setOpen] = useState(false);
-  const root = useRef<HTMLDivElement>(null);
-  const button = useRef<HTMLButtonElement>(null);
-
-  useEffect(() => {
-    const el = root.current;
-    if (!open || !el) return;
-    el.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
-    const onPointer = (e: PointerEvent) => {
-      if (!el.contains(e.target as Node)) setOpen(false);
-    };
-    const onKey = (e: KeyboardEvent) => {
-      const entries = [...el.querySelectorAll<HTMLElement>('[role="menuitem"]')];
-      const at = entries.indexOf(document.activeElement as HTMLElement);
-      const moves: Record<string, number> = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: entries.length - 1 };
-      if (e.key === 'Escape' || e.key === 'Tab') {
-        if (e.key === 'Escape') {
-          e.stopPropagation();
-          e.preventDefault();
-          button.current?.focus();
-        }
-        setOpen(false);
-      } else if (e.key in moves && entries.length > 0) {
-        e.preventDefault();
-        entries[(moves[e.key] + entries.length) % entries.length].focus();
-      }
-    };
-    document.addEventListener('pointerdown', onPointer);
-    el.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('pointerdown', onPointer);
-      el.removeEventListener('keydown', onKey);
-    };
-  }, [open]);
+  const { root, button } = usePopup(open, () => setOpen(false), {
+    focusFirst: '[role="menuitem"]',
+    roving: { selector: '[role="menuitem"]', orientation: 'vertical' },
+    closeOnTab: true,
+  });
 
   return (
     <div className="more-menu" ref={root}>

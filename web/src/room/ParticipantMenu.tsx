@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
+import { usePopup } from './usePopup';
 import { Track, type Participant } from 'livekit-client';
 import { lowerHand, muteTrack, removeParticipant, setParticipantRole } from '../api/incall';
 import { menuActions, type MenuAction } from '../call/moderation';
@@ -30,36 +31,14 @@ export function ParticipantMenu({ participant }: { participant: Participant }) {
   const [open, setOpen] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
-  const root = useRef<HTMLDivElement>(null);
-  const button = useRef<HTMLButtonElement>(null);
   const name = participant.name || participant.identity;
   const actions = call.roomId ? menuActions({ isHost: call.isHost, everyoneCanMute: call.everyoneCanMute }, toTarget(participant)) : [];
 
-  useEffect(() => {
-    const el = root.current;
-    if (!open || !el) return;
-    const close = (e: PointerEvent) => {
-      if (!el.contains(e.target as Node)) {
-        setOpen(false);
-        setConfirming(false);
-      }
-    };
-    // On the menu itself, so that Escape closes the menu and not also the
-    // panel around it; focus goes back to the menu's button.
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key !== 'Escape') return;
-      e.stopPropagation();
-      setOpen(false);
-      setConfirming(false);
-      button.current?.focus();
-    };
-    document.addEventListener('pointerdown', close);
-    el.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('pointerdown', close);
-      el.removeEventListener('keydown', onKey);
-    };
-  }, [open]);
+  // Escape closes the menu and not also the panel around it.
+  const { root, button } = usePopup(open, () => {
+    setOpen(false);
+    setConfirming(false);
+  });
 
   if (actions.length === 0) return null;
 

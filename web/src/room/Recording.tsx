@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { usePopup } from './usePopup';
 import { useParticipants, useRoomInfo } from '@livekit/components-react';
 import { startRecording, stopRecording } from '../api/incall';
 import { isHostRole } from '../call/moderation';
@@ -46,21 +47,9 @@ export function RecordingControl({ state }: { state: RecordingState }) {
   const [mode, setMode] = useState<RecordingMode>(call.recordingModes[0] ?? 'screen_recording');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const root = useRef<HTMLDivElement>(null);
+  const { root, button } = usePopup(open, () => setOpen(false));
   const active = isRecordingActive(state);
 
-  useEffect(() => {
-    if (!open) return;
-    const close = (e: Event) => {
-      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !root.current?.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener('pointerdown', close);
-    document.addEventListener('keydown', close);
-    return () => {
-      document.removeEventListener('pointerdown', close);
-      document.removeEventListener('keydown', close);
-    };
-  }, [open]);
   // Close the chooser once the recording actually starts.
   useEffect(() => {
     if (state.status === 'started') setOpen(false);
@@ -109,7 +98,7 @@ export function RecordingControl({ state }: { state: RecordingState }) {
   }
   return (
     <div className="recording-control" ref={root}>
-      <button type="button" className="lk-button record-button" aria-expanded={open} aria-haspopup="dialog" onClick={() => setOpen((o) => !o)} aria-label={t('rec.button')} title={t('rec.button')}>
+      <button ref={button} type="button" className="lk-button record-button" aria-expanded={open} aria-haspopup="dialog" onClick={() => setOpen((o) => !o)} aria-label={t('rec.button')} title={t('rec.button')}>
         <Icon name="record" />
         <span className="label">{t('rec.button')}</span>
       </button>
