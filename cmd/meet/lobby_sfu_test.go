@@ -89,14 +89,14 @@ func TestLobbyFollowsTheSFU(t *testing.T) {
 		t.Fatalf("re-admitted guest: %s", status)
 	}
 	owner.Leave()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(livekittest.DepartureWait)
 	for {
 		status, _, _ := knock()
 		if status == "waiting" {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("admission still %q 30 s after the room emptied: room_finished did not clear the lobby", status)
+			t.Fatalf("admission still %q %v after the owner left: room_finished did not clear the lobby", status, livekittest.DepartureWait)
 		}
 		time.Sleep(200 * time.Millisecond) // polling interval, bounded by the deadline above
 	}
