@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { usePopup } from './usePopup';
 import { useLocalParticipant } from '@livekit/components-react';
 import { toggleHand } from '../api/incall';
 import { isHandRaised } from '../call/hands';
@@ -8,6 +7,7 @@ import { useT } from '../i18n/i18n';
 import { useCall, type CallApi } from './CallContext';
 import { Icon } from './icons';
 import { useParticipantTick } from './participantState';
+import { usePopup } from './usePopup';
 
 /** Hand is the local raised hand and how to toggle it. */
 export interface Hand {

@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
-import { usePopup } from './usePopup';
 import { useT } from '../i18n/i18n';
 import { Icon } from './icons';
+import { usePopup } from './usePopup';
 
 /** MoreItem is one entry of the "More options" menu. */
 export interface MoreItem {

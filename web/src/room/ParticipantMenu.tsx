@@ -1,5 +1,4 @@
 import { useState } from 'react';
-import { usePopup } from './usePopup';
 import { Track, type Participant } from 'livekit-client';
 import { lowerHand, muteTrack, removeParticipant, setParticipantRole } from '../api/incall';
 import { menuActions, type MenuAction } from '../call/moderation';
@@ -8,6 +7,7 @@ import type { MessageKey } from '../i18n/dict';
 import { useT } from '../i18n/i18n';
 import { useCall } from './CallContext';
 import { toTarget, useParticipantTick } from './participantState';
+import { usePopup } from './usePopup';
 
 const LABELS: Record<MenuAction, MessageKey> = {
   mute: 'mod.mute',

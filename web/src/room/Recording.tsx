@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'react';
-import { usePopup } from './usePopup';
 import { useParticipants, useRoomInfo } from '@livekit/components-react';
 import { startRecording, stopRecording } from '../api/incall';
 import { isHostRole } from '../call/moderation';
@@ -7,6 +6,7 @@ import { isRecordingActive, recordingFromMetadata, type RecordingMode, type Reco
 import { useT } from '../i18n/i18n';
 import { useCall } from './CallContext';
 import { Icon } from './icons';
+import { usePopup } from './usePopup';
 
 /** useRecording follows the room's recording state (room metadata). */
 export function useRecording(): RecordingState {
