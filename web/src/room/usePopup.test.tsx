@@ -1,10 +1,10 @@
 // @vitest-environment jsdom
 import { useState } from 'react';
 import { fireEvent, render, screen } from '@testing-library/react';
-import { expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { usePopup, type PopupOptions } from './usePopup';
 
-/** Popup is a button opening three entries, inside a panel that counts the Escapes reaching it. */
+/** Popup is a button opening three entries. */
 function Popup({ options, onClose }: { options?: PopupOptions; onClose?: () => void }) {
   const [open, setOpen] = useState(false);
   const { root, button } = usePopup(
@@ -33,11 +33,16 @@ function Popup({ options, onClose }: { options?: PopupOptions; onClose?: () => v
   );
 }
 
+// What the page around the popup (a side panel, a dialog) gets of Escape.
 const panelEscapes = vi.fn();
+const onPageKey = (e: KeyboardEvent) => e.key === 'Escape' && panelEscapes();
+beforeEach(() => document.addEventListener('keydown', onPageKey));
+afterEach(() => document.removeEventListener('keydown', onPageKey));
+
 function setup(options?: PopupOptions) {
   const closed = vi.fn();
   render(
-    <div onKeyDown={(e) => e.key === 'Escape' && panelEscapes()}>
+    <div>
       <Popup options={options} onClose={closed} />
       <p data-testid="outside">elsewhere</p>
     </div>,
